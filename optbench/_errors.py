@@ -1,0 +1,31 @@
+"""User-facing errors: one sentence naming the argument, the value and what is allowed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class OptbenchError(ValueError):
+    """A mistake in what the user asked for (not a bug in optbench).
+
+    The command line prints it as ``optbench: error: <message>`` and exits with status 2.
+    """
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``name`` by spelling, or None if nothing is close."""
+    matches = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def unknown(what: str, name: str, choices: Iterable[str]) -> OptbenchError:
+    """An error for an unknown name, listing the known ones and suggesting the closest.
+
+    >>> str(unknown("stepper", "adma", ["adam", "sgd"]))
+    "unknown stepper 'adma'; did you mean 'adam'? Known: adam, sgd."
+    """
+    choices = sorted(choices)
+    hint = closest(name, choices)
+    did_you_mean = f"; did you mean {hint!r}?" if hint else "."
+    return OptbenchError(f"unknown {what} {name!r}{did_you_mean} Known: {', '.join(choices)}.")

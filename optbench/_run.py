@@ -1,0 +1,326 @@
+"""The compiled runner: any stepper on any problem, one ``jax.jit`` of a ``lax.scan``.
+
+Data flows one way: problem + stepper -> compiled run -> :class:`Trajectory` (NumPy arrays).
+Numeric hyperparameters stay traced, so a new learning rate reuses the compiled run and
+``jax.vmap`` over a grid of hyperparameters, starts or seeds is one compile (see ``optbench.sweep``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._errors import OptbenchError
+from .steppers._base import Stepper
+
+DTYPES = ("float32", "float64")
+
+
+# -- the trajectory ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, eq=False)
+class Trajectory:
+    """One run of one stepper on one problem, as NumPy arrays.
+
+    Attributes:
+      params: the iterates, ``(steps + 1, d)`` for surfaces (the start first); for networks a pytree of
+        such stacks, or None when parameters were not recorded.
+      loss: ``(steps + 1,)`` the loss at each iterate (for a noisy or minibatch problem, the loss the
+        stepper saw at that step; the last entry is the full loss at the final iterate).
+      grad_norm: ``(steps,)`` the norm of the gradient the stepper received at each step.
+      update_norm: ``(steps,)`` the norm of each applied update.
+      diverged_at: None, or the first step whose loss or parameters were not finite or beyond the
+        problem's blow-up bound. From there on the run is frozen at the last good iterate.
+      label, stepper, hparams: the stepper's display label, registry name and hyperparameters.
+      problem: the problem's description (``describe()``), start, steps, key, dtype: how to rerun it.
+      extras: problem-specific records (e.g. per-epoch network metrics).
+    """
+
+    params: Any
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    update_norm: np.ndarray
+    diverged_at: int | None
+    label: str
+    stepper: str
+    hparams: dict[str, Any]
+    problem: dict[str, Any]
+    start: Any
+    steps: int
+    key: int
+    dtype: str
+    extras: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss[-1])
+
+    @property
+    def best_loss(self) -> float:
+        return float(np.min(self.loss))
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    def __repr__(self) -> str:
+        div = f", diverged_at={self.diverged_at}" if self.diverged else ""
+        return (f"Trajectory({self.label} on {self.problem.get('name')}, steps={self.steps}, "
+                f"final_loss={self.final_loss:.6g}{div})")
+
+
+# -- resolving user input ---------------------------------------------------------------------
+def resolve_problem(problem: Any) -> Any:
+    """A problem object from a problem or a spec string (``"rosenbrock:b=100"``)."""
+    if isinstance(problem, str):
+        from .surfaces import get_spec
+
+        return get_spec(problem)
+    needed = ("initial", "loss_and_grad", "value", "cache_key", "describe")
+    if all(hasattr(problem, a) for a in needed):
+        return problem
+    if callable(problem):
+        raise OptbenchError(
+            "`problem` is a plain function; wrap it as optbench.surfaces.Surface(fn, bounds=..., start=...)."
+        )
+    raise OptbenchError(f"`problem` (={problem!r}) must be a surface, a network problem or a name like 'rosenbrock'.")
+
+
+def resolve_stepper(stepper: Any) -> Any:
+    """A stepper from a :class:`Stepper`, an ``optax.GradientTransformation`` or a spec (``"adam:lr=0.01"``)."""
+    if isinstance(stepper, str):
+        from . import steppers
+        from ._spec import parse_spec
+
+        name, params = parse_spec(stepper, "stepper")
+        return steppers.get(name, **params)
+    if hasattr(stepper, "init") and hasattr(stepper, "update"):
+        return stepper
+    raise OptbenchError(
+        f"`stepper` (={stepper!r}) must be an optbench stepper, an optax.GradientTransformation or a name like 'adam:lr=0.01'."
+    )
+
+
+def check_steps(steps: Any) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
+        raise OptbenchError(f"`steps` (={steps!r}) must be a positive integer.")
+    return int(steps)
+
+
+def check_dtype(dtype: Any) -> str:
+    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    if name not in DTYPES:
+        raise OptbenchError(f"`dtype` (={dtype!r}) must be one of {', '.join(DTYPES)}.")
+    return name
+
+
+def dtype_context(dtype: str):
+    """float64 needs JAX's x64 mode; it is switched on for the call only."""
+    return jax.enable_x64(True) if dtype == "float64" else contextlib.nullcontext()
+
+
+def split_hparams(stepper: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(numeric, static): numeric hyperparameters are traced; strings, bools and schedules are compiled in."""
+    hp = dict(getattr(stepper, "hparams", {}) or {})
+    if getattr(stepper, "factory", None) is None:
+        return {}, hp
+    numeric, static = {}, {}
+    for k, v in hp.items():
+        is_num = isinstance(v, (int, float, np.number, np.ndarray, jax.Array)) and not isinstance(v, (bool, np.bool_))
+        (numeric if is_num else static)[k] = v
+    return numeric, static
+
+
+# -- the compiled loop ------------------------------------------------------------------------
+def _tree_norm(tree: Any) -> jax.Array:
+    leaves = jax.tree.leaves(tree)
+    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in leaves))
+
+
+def _tree_ok(tree: Any, bound: float) -> jax.Array:
+    leaves = jax.tree.leaves(tree)
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x) & (jnp.abs(x) <= bound)) for x in leaves]))
+
+
+def _select(pred: jax.Array, a: Any, b: Any) -> Any:
+    return jax.tree.map(lambda x, y: jnp.where(pred, x, y), a, b)
+
+
+def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = True) -> Callable:
+    """The un-jitted run ``(hparams, x0, key) -> dict of arrays``; jit it, or vmap then jit it.
+
+    ``hparams`` holds the stepper's numeric hyperparameters (traced); everything else is compiled in.
+    """
+    numeric, static = split_hparams(stepper)
+    factory = getattr(stepper, "factory", None)
+    is_ours = isinstance(stepper, Stepper)
+    bound = float(getattr(problem, "blowup", 1e12))
+
+    def make(hp):
+        return factory(**static, **hp) if factory is not None else stepper
+
+    def one(hp, x0, key):
+        st = make(hp)
+        state0 = st.init(x0)
+
+        def body(carry, t):
+            x, state, key, div_at, last_loss = carry
+            key, sub = jax.random.split(key)
+            loss, grads = problem.loss_and_grad(x, t, sub)
+            alive = div_at < 0
+            loss_ok = jnp.isfinite(loss)
+            if is_ours:
+                updates, new_state = st.update(grads, state, x, value=loss)
+            else:
+                updates, new_state = st.update(grads, state, x)
+            new_x = jax.tree.map(lambda p, u: (p + u).astype(p.dtype), x, updates)
+            step_ok = loss_ok & _tree_ok(new_x, bound)
+            # the first bad step: the loss at x_t is bad -> t; the next iterate is bad -> t + 1
+            div_at = jnp.where(alive & ~loss_ok, t, div_at)
+            div_at = jnp.where(alive & loss_ok & ~step_ok, t + 1, div_at)
+            go = alive & step_ok
+            x = _select(go, new_x, x)
+            state = _select(go, new_state, state)
+            rec_loss = jnp.where(alive & loss_ok, loss, last_loss)
+            out = {
+                "loss": rec_loss,
+                "grad_norm": jnp.where(alive, _tree_norm(grads), 0.0).astype(rec_loss.dtype),
+                "update_norm": jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype),
+            }
+            if record_params:
+                out["params"] = x
+            return (x, state, key, div_at, rec_loss), out
+
+        first_loss = problem.value(x0)
+        carry0 = (x0, state0, key, jnp.array(-1, jnp.int32), first_loss)
+        (x, _, _, div_at, last_loss), outs = jax.lax.scan(body, carry0, jnp.arange(steps, dtype=jnp.int32))
+        final = problem.value(x)
+        final = jnp.where((div_at < 0) & jnp.isfinite(final), final, last_loss)
+        res = {
+            "loss": jnp.concatenate([outs["loss"], final[None]]),
+            "grad_norm": outs["grad_norm"],
+            "update_norm": outs["update_norm"],
+            "diverged_at": div_at,
+        }
+        if record_params:
+            res["params"] = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), x0, outs["params"])
+        return res
+
+    return one
+
+
+_COMPILED: dict[Hashable, Callable] = {}
+
+
+def _stepper_key(stepper: Any) -> Hashable:
+    numeric, static = split_hparams(stepper)
+    factory = getattr(stepper, "factory", None)
+    if factory is None:
+        return ("fixed", id(stepper))
+    return (factory, tuple(sorted((k, repr(v)) for k, v in static.items())), tuple(sorted(numeric)))
+
+
+def compiled_run(problem: Any, stepper: Any, steps: int, dtype: str, record_params: bool = True) -> Callable:
+    """The jitted run for this (problem, stepper kind, steps, dtype), compiled once and reused."""
+    key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params)
+    fn = _COMPILED.get(key)
+    if fn is None:
+        fn = jax.jit(trajectory_fn(problem, stepper, steps, record_params))
+        _COMPILED[key] = fn
+    return fn
+
+
+def hparam_arrays(stepper: Any, dtype: str) -> dict[str, jax.Array]:
+    numeric, _ = split_hparams(stepper)
+    return {k: jnp.asarray(v, dtype=dtype) for k, v in numeric.items()}
+
+
+def to_python(value: Any) -> Any:
+    """Hyperparameter values as plain Python for labels, CSV and JSON."""
+    if isinstance(value, (np.ndarray, jax.Array)) and np.ndim(value) == 0:
+        return value.item()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def run(
+    problem: Any,
+    stepper: Any,
+    steps: int,
+    start: Any = None,
+    key: int = 0,
+    dtype: str = "float32",
+    record_params: bool = True,
+) -> Trajectory:
+    """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default if None).
+
+    Args:
+      problem: a :class:`~optbench.surfaces.Surface`, a network problem, or a spec like ``"rosenbrock"``.
+      stepper: an optbench stepper, an ``optax.GradientTransformation`` or a spec like ``"adam:lr=0.01"``.
+      steps: number of updates, > 0.
+      start: the start point (shape ``(d,)`` for surfaces).
+      key: integer seed for gradient noise and minibatches.
+      dtype: ``"float32"`` (default) or ``"float64"``.
+      record_params: keep every iterate (``Trajectory.params``).
+
+    Returns:
+      A :class:`Trajectory`. A diverging run does not raise: it freezes and records ``diverged_at``.
+
+    >>> t = run("quadratic", "sgd:lr=0.1", steps=5)
+    >>> t.params.shape, t.loss.shape
+    ((6, 2), (6,))
+    """
+    problem = resolve_problem(problem)
+    stepper = resolve_stepper(stepper)
+    steps = check_steps(steps)
+    dtype = check_dtype(dtype)
+    if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
+        raise OptbenchError(f"`key` (={key!r}) must be an integer seed.")
+    if hasattr(problem, "check_scalar"):
+        problem.check_scalar()
+    with dtype_context(dtype):
+        x0_np = problem.initial(start, key)
+        x0 = jax.tree.map(lambda a: jnp.asarray(a, dtype=dtype), x0_np)
+        fn = compiled_run(problem, stepper, steps, dtype, record_params)
+        out = fn(hparam_arrays(stepper, dtype), x0, jax.random.PRNGKey(int(key)))
+        out = jax.tree.map(np.asarray, out)
+    div = int(out["diverged_at"])
+    hp = {k: to_python(v) for k, v in (getattr(stepper, "hparams", {}) or {}).items()}
+    extras = problem.extras(out) if hasattr(problem, "extras") else {}
+    return Trajectory(
+        params=out.get("params"),
+        loss=out["loss"],
+        grad_norm=out["grad_norm"],
+        update_norm=out["update_norm"],
+        diverged_at=None if div < 0 else div,
+        label=getattr(stepper, "label", "") or type(stepper).__name__,
+        stepper=getattr(stepper, "name", "") or "custom",
+        hparams=hp,
+        problem=problem.describe(),
+        start=jax.tree.map(np.asarray, x0_np),
+        steps=steps,
+        key=int(key),
+        dtype=dtype,
+        extras=extras,
+    )
+
+
+def race(
+    problem: Any,
+    steppers: Sequence[Any],
+    steps: int,
+    start: Any = None,
+    key: int = 0,
+    dtype: str = "float32",
+) -> list[Trajectory]:
+    """Run several steppers on one problem from one start; one :class:`Trajectory` each."""
+    if isinstance(steppers, (str, Stepper)) or not isinstance(steppers, Sequence) or not steppers:
+        raise OptbenchError("`steppers` must be a non-empty list of steppers or specs like ['sgd:lr=0.001', 'adam'].")
+    problem = resolve_problem(problem)
+    return [run(problem, s, steps, start=start, key=key, dtype=dtype) for s in steppers]

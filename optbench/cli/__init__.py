@@ -1,0 +1,63 @@
+"""The ``optbench`` command line: ``main(argv) -> int``, testable in-process.
+
+Each subcommand is a small module ``optbench.cli._<name>`` with ``add_arguments(parser)`` and
+``run(args) -> int``. Those modules import JAX and matplotlib only inside ``run``, so
+``optbench --help`` stays fast. User mistakes print one line, ``optbench: error: ...``, and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from optbench import __version__
+from optbench._errors import OptbenchError
+
+# name -> (module, one-line help); the order is the order of `optbench --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "race": ("optbench.cli._race", "race steppers on a surface and render the animation and plots"),
+    "list": ("optbench.cli._list", "list the surfaces, steppers and networks"),
+    "lr": ("optbench.cli._lr", "Hessian eigenvalues and LeCun's eta_opt / eta_max at a point"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is an OptbenchError: one line, exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise OptbenchError(message[0].lower() + message[1:] if message else message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="optbench",
+        description="Optimizer benchmarking and visualization: race steppers on test surfaces and "
+        "networks, sweep hyperparameters, regression-test optimizer math.",
+    )
+    parser.add_argument("--version", action="version", version=f"optbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_[0].upper() + help_[1:] + ".")
+        importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (``sys.argv[1:]`` if None); return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        module = importlib.import_module(COMMANDS[args.command][0])
+        return int(module.run(args) or 0)
+    except OptbenchError as err:
+        print(f"optbench: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("optbench: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,129 @@
+"""The stepper protocol (optax's): ``init(params) -> state``, ``update(grads, state, params) -> (updates, state)``.
+
+New parameters are ``params + updates``. A :class:`Stepper` is a NamedTuple whose first two fields are
+``init`` and ``update``, so it drops into any optax/flax loop, plus what plots and the runner need:
+the registry ``name``, the ``hparams`` it was made with, a display ``label``, a LaTeX ``formula`` and
+the ``factory`` that rebuilds it with other (possibly traced) hyperparameter values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from .._errors import OptbenchError, closest
+
+
+class Stepper(NamedTuple):
+    """An optimizer: ``init`` and ``update`` as in ``optax.GradientTransformation``, plus metadata."""
+
+    init: Callable[[Any], Any]
+    update: Callable[..., tuple[Any, Any]]
+    name: str = ""
+    hparams: Mapping[str, Any] = {}
+    label: str = ""
+    formula: str = ""
+    factory: Callable[..., "Stepper"] | None = None
+
+    def replace_hparams(self, **changes: Any) -> "Stepper":
+        """The same stepper made with some hyperparameters changed (values may be traced arrays)."""
+        if self.factory is None:
+            raise OptbenchError(f"stepper {self.label or self.name!r} has no factory to rebuild it from.")
+        return self.factory(**{**self.hparams, **changes})
+
+
+def is_traced(value: Any) -> bool:
+    """True for values inside ``jit``/``vmap``: those pass through validation unchecked."""
+    return isinstance(value, jax.core.Tracer)
+
+
+def _concrete(value: Any) -> float | None:
+    """A Python float for a concrete scalar, None for traced values, schedules and arrays of size > 1."""
+    if callable(value) or is_traced(value):
+        return None
+    try:
+        arr = jnp.asarray(value) if not isinstance(value, (int, float)) else value
+        if getattr(arr, "size", 1) != 1:
+            return None
+        return float(arr)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_range(
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    stepper: str = "",
+) -> None:
+    """Raise a ValueError naming ``name``, ``value`` and the allowed interval when value is outside it.
+
+    Traced values and schedules pass unchecked.
+    """
+    v = _concrete(value)
+    if v is None:
+        return
+    ok = v == v  # NaN is never allowed
+    if low is not None:
+        ok &= v > low if low_open else v >= low
+    if high is not None:
+        ok &= v < high if high_open else v <= high
+    if not ok:
+        lo = "" if low is None else f"{low} {'<' if low_open else '<='} "
+        hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
+        where = f" of {stepper}" if stepper else ""
+        raise OptbenchError(f"`{name}`{where} (={value!r}) must satisfy {lo}{name}{hi}.")
+
+
+def check_choice(name: str, value: Any, choices: tuple[str, ...], *, stepper: str = "") -> None:
+    """Raise a ValueError when a string option is not one of ``choices``, suggesting the closest."""
+    if value not in choices:
+        hint = closest(str(value), choices)
+        did = f" Did you mean {hint!r}?" if hint else ""
+        where = f" of {stepper}" if stepper else ""
+        raise OptbenchError(
+            f"`{name}`{where} (={value!r}) must be one of {', '.join(map(repr, choices))}.{did}"
+        )
+
+
+def learning_rate(lr: Any, count: jax.Array) -> Any:
+    """The learning rate for the update numbered ``count`` (0 for the first): lr itself or lr(count)."""
+    return lr(count) if callable(lr) else lr
+
+
+def check_lr(lr: Any, stepper: str) -> None:
+    """lr > 0 for a number; a schedule is checked when it is made."""
+    if not callable(lr):
+        check_range("lr", lr, 0.0, low_open=True, stepper=stepper)
+
+
+def tree_zeros_like(tree: Any) -> Any:
+    return jax.tree.map(jnp.zeros_like, tree)
+
+
+def tree_full_like(tree: Any, value: Any) -> Any:
+    return jax.tree.map(lambda x: jnp.full_like(x, value), tree)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if callable(value):
+        return str(value)
+    v = _concrete(value)
+    if v is None:
+        return "·"
+    return f"{v:g}"
+
+
+def make_label(display: str, hparams: Mapping[str, Any], shown: tuple[str, ...]) -> str:
+    """``"Adam (lr=0.01)"``: the display name and the hyperparameters worth a legend."""
+    parts = [f"{k}={_fmt(hparams[k])}" for k in shown if k in hparams]
+    return f"{display} ({', '.join(parts)})" if parts else display

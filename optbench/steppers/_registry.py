@@ -1,0 +1,72 @@
+"""Steppers by name: ``get("adam", lr=0.01)``, ``names()``, ``register(name, factory)``."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from .._errors import OptbenchError, closest, unknown
+from ._base import Stepper
+
+_FACTORIES: dict[str, Callable[..., Any]] = {}
+
+
+def register(name: str, factory: Callable[..., Any]) -> None:
+    """Make ``factory`` available as ``get(name, ...)``, on the command line and in sweeps.
+
+    ``factory(**hparams)`` must return an object with ``init`` and ``update`` (an optbench
+    :class:`Stepper` or any ``optax.GradientTransformation``).
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise OptbenchError(f"stepper name {name!r} must be an identifier, e.g. 'my_adam'.")
+    if not callable(factory):
+        raise OptbenchError(f"factory for stepper {name!r} must be callable, got {type(factory).__name__}.")
+    _FACTORIES[name] = factory
+
+
+def names() -> list[str]:
+    """The registered stepper names, in registration order."""
+    return list(_FACTORIES)
+
+
+def factory(name: str) -> Callable[..., Any]:
+    if name not in _FACTORIES:
+        raise unknown("stepper", name, _FACTORIES)
+    return _FACTORIES[name]
+
+
+def hparam_names(name: str) -> list[str]:
+    """The keyword names a stepper's factory accepts."""
+    return list(inspect.signature(factory(name)).parameters)
+
+
+def defaults(name: str) -> dict[str, Any]:
+    """The factory's default hyperparameters (``lr`` may have none)."""
+    sig = inspect.signature(factory(name))
+    return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+
+
+def get(name: str, **hparams: Any) -> Stepper:
+    """Make the stepper registered as ``name`` with ``hparams``.
+
+    Unknown names and unknown hyperparameter names raise an error with the closest suggestion.
+    """
+    make = factory(name)
+    sig = inspect.signature(make)
+    has_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
+    if not has_var_kw:
+        known = list(sig.parameters)
+        for key in hparams:
+            if key not in known:
+                hint = closest(key, known)
+                did = f" Did you mean {hint!r}?" if hint else ""
+                raise OptbenchError(
+                    f"stepper {name!r} has no hyperparameter {key!r}; it takes {', '.join(known)}.{did}"
+                )
+        missing = [k for k, p in sig.parameters.items()
+                   if p.default is inspect.Parameter.empty and k not in hparams
+                   and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if missing:
+            raise OptbenchError(f"stepper {name!r} needs {', '.join(missing)}, e.g. {name}:{missing[0]}=0.01.")
+    return make(**hparams)
