@@ -12,10 +12,21 @@ import numpy as np
 from optbench._errors import OptbenchError
 
 
+def _check_noise(noise: Any) -> float:
+    """The gradient-noise level as a float >= 0, or a one-sentence error."""
+    try:
+        sigma = float(noise)
+    except (TypeError, ValueError):
+        sigma = float("nan")
+    if not (sigma >= 0 and np.isfinite(sigma)):
+        raise OptbenchError(f"`noise` (={noise!r}) must be a finite number >= 0.")
+    return sigma
+
+
 class Surface:
     r"""A differentiable test function :math:`f: \mathbb{R}^d \to \mathbb{R}`.
 
-    Gradients and Hessians come from JAX (``jax.grad``, ``jax.hessian``), never from finite differences.
+    Gradients and Hessians come from JAX (``jax.grad``, ``jax.hessian``), not finite differences.
 
     Args:
       fn: a JAX-traceable function of a point ``x`` of shape ``(d,)`` returning a scalar.
@@ -48,17 +59,20 @@ class Surface:
         self.formula = formula
         self.params = dict(params or {})
         self.bounds = np.asarray(bounds, dtype=float)
-        if self.bounds.ndim != 2 or self.bounds.shape[1] != 2 or np.any(self.bounds[:, 0] >= self.bounds[:, 1]):
-            raise OptbenchError(f"`bounds` (={bounds!r}) must be a sequence of (low, high) pairs with low < high.")
+        if (
+            self.bounds.ndim != 2
+            or self.bounds.shape[1] != 2
+            or np.any(self.bounds[:, 0] >= self.bounds[:, 1])
+        ):
+            raise OptbenchError(
+                f"`bounds` (={bounds!r}) must be a sequence of (low, high) pairs with low < high."
+            )
         self.dim = self.bounds.shape[0]
         self.start = self.check_point(start, "start")
         minima = np.asarray(minima, dtype=float)
         self.minima = minima.reshape(-1, self.dim) if minima.size else np.zeros((0, self.dim))
         self.min_value = None if min_value is None else float(min_value)
-        noise = float(noise)
-        if not (noise >= 0 and np.isfinite(noise)):
-            raise OptbenchError(f"`noise` (={noise!r}) must be a finite number >= 0.")
-        self.noise = noise
+        self.noise = _check_noise(noise)
 
     # -- what the runner needs -------------------------------------------------------------
     def __call__(self, x: jax.Array) -> jax.Array:
@@ -72,7 +86,8 @@ class Surface:
             raise OptbenchError(f"`{what}` (={point!r}) must be {self.dim} numbers.") from None
         if arr.shape != (self.dim,):
             raise OptbenchError(
-                f"`{what}` (={point!r}) has {arr.size} coordinate(s) but surface {self.name!r} is {self.dim}-D."
+                f"`{what}` (={point!r}) has {arr.size} coordinate(s) but surface {self.name!r} "
+                f"is {self.dim}-D."
             )
         if not np.all(np.isfinite(arr)):
             raise OptbenchError(f"`{what}` (={point!r}) must be finite (no NaN or inf).")
@@ -100,38 +115,48 @@ class Surface:
 
     def describe(self) -> dict[str, Any]:
         """What ``run.json`` records to rebuild this surface."""
-        return {"kind": "surface", "name": self.name, "params": dict(self.params), "noise": self.noise}
+        return {
+            "kind": "surface",
+            "name": self.name,
+            "params": dict(self.params),
+            "noise": self.noise,
+        }
 
-    def loss_and_grad(self, x: jax.Array, step: jax.Array, key: jax.Array) -> tuple[jax.Array, jax.Array]:
+    def loss_and_grad(
+        self, x: jax.Array, step: jax.Array, key: jax.Array
+    ) -> tuple[jax.Array, jax.Array]:
         """f(x) and the (possibly noisy) gradient the stepper sees."""
         value, grad = jax.value_and_grad(self.fn)(x)
         if self.noise > 0:
             grad = grad + self.noise * jax.random.normal(key, grad.shape, grad.dtype)
         return value, grad
 
-    def grid(self, resolution: int = 200, bounds: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def grid(
+        self, resolution: int = 200, bounds: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(xs, ys, Z)`` for contour plots of a 2-D surface: Z[i, j] = f(xs[j], ys[i]), as NumPy.
 
         Evaluated with one vectorized JAX call, so renderers never import JAX themselves.
         """
         if self.dim != 2:
-            raise OptbenchError(f"surface {self.name!r} is {self.dim}-D; only 2-D surfaces can be drawn.")
+            raise OptbenchError(
+                f"surface {self.name!r} is {self.dim}-D; only 2-D surfaces can be drawn."
+            )
         b = self.bounds if bounds is None else np.asarray(bounds, dtype=float)
         xs = np.linspace(b[0, 0], b[0, 1], resolution)
         ys = np.linspace(b[1, 0], b[1, 1], resolution)
         X, Y = np.meshgrid(xs, ys)
         pts = jnp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1), dtype=jnp.float32)
-        Z = np.asarray(jax.jit(jax.vmap(self.fn))(pts)).reshape(X.shape).astype(float)
+        if "_batched" not in self.__dict__:  # compiled once per surface, reused by every render
+            self._batched = jax.jit(jax.vmap(self.fn))
+        Z = np.asarray(self._batched(pts)).reshape(X.shape).astype(float)
         return xs, ys, Z
 
-    def with_noise(self, sigma: float) -> "Surface":
+    def with_noise(self, sigma: float) -> Surface:
         """The same surface whose gradients carry Gaussian noise of standard deviation ``sigma``."""
         other = object.__new__(Surface)
         other.__dict__.update(self.__dict__)
-        sigma = float(sigma)
-        if not (sigma >= 0 and np.isfinite(sigma)):
-            raise OptbenchError(f"`noise` (={sigma!r}) must be a finite number >= 0.")
-        other.noise = sigma
+        other.noise = _check_noise(sigma)
         return other
 
     def check_scalar(self) -> None:
