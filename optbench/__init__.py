@@ -21,6 +21,8 @@ _LAZY = {
     "steppers": ("optbench.steppers", None),
     "surfaces": ("optbench.surfaces", None),
     "analysis": ("optbench.analysis", None),
+    "networks": ("optbench.networks", None),
+    "testing": ("optbench.testing", None),
 }
 
 __all__ = sorted(_LAZY)

@@ -20,6 +20,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "race": ("optbench.cli._race", "race steppers on a surface and render the animation and plots"),
     "list": ("optbench.cli._list", "list the surfaces, steppers and networks"),
     "lr": ("optbench.cli._lr", "Hessian eigenvalues and LeCun's eta_opt / eta_max at a point"),
+    "train": ("optbench.cli._train", "train a small network on a data set and draw what it learned"),
+    "check": ("optbench.cli._check", "check one optimizer against another, step by step"),
+    "gallery": ("optbench.cli._gallery", "regenerate the lecture gallery (every scene, or --only some)"),
 }
 
 

@@ -93,6 +93,19 @@ def check_choice(name: str, value: Any, choices: tuple[str, ...], *, stepper: st
         )
 
 
+def check_flag(name: str, value: Any, *, stepper: str = "") -> None:
+    """Raise a ValueError unless a switch such as ``centered`` is a Python bool."""
+    if not isinstance(value, bool):
+        where = f" of {stepper}" if stepper else ""
+        raise OptbenchError(f"`{name}`{where} (={value!r}) must be True or False.")
+
+
+def shown_if_nonzero(value: Any) -> bool:
+    """Whether a hyperparameter belongs in a legend: False only for a concrete 0."""
+    v = _concrete(value)
+    return v is None or v != 0.0
+
+
 def learning_rate(lr: Any, count: jax.Array) -> Any:
     """The learning rate for the update numbered ``count`` (0 for the first): lr itself or lr(count)."""
     return lr(count) if callable(lr) else lr
@@ -102,6 +115,17 @@ def check_lr(lr: Any, stepper: str) -> None:
     """lr > 0 for a number; a schedule is checked when it is made."""
     if not callable(lr):
         check_range("lr", lr, 0.0, low_open=True, stepper=stepper)
+
+
+def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:
+    """num / den where den > 0, and 0 where den == 0 (an all-zero gradient history with eps = 0)."""
+    positive = den > 0
+    return jnp.where(positive, num / jnp.where(positive, den, 1), jnp.zeros_like(num))
+
+
+def tree_cast_like(tree: Any, like: Any) -> Any:
+    """``tree`` with every leaf cast to the dtype of the matching leaf of ``like`` (dtype is kept)."""
+    return jax.tree.map(lambda x, p: jnp.asarray(x).astype(p.dtype), tree, like)
 
 
 def tree_zeros_like(tree: Any) -> Any:

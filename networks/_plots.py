@@ -1,0 +1,319 @@
+"""Network pictures with matplotlib, from NumPy arrays only (this module never imports JAX).
+
+Conventions shared with the race: ``theme`` is ``"light"`` or ``"dark"``, ``lang`` is ``"en"`` or
+``"ru"``, the same inputs give the same bytes, and every file is written under a temporary name and
+renamed (``optbench._io``). The decision-boundary GIF is drawn on one figure whose static parts
+(axes, points, labels) are built once; each frame only updates the probability image, the 0.5
+contour and the title, and all frames are quantized to one shared palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.figure import Figure
+from PIL import Image
+
+from optbench._errors import OptbenchError, unknown
+from optbench._io import atomic_path
+
+THEMES = {
+    "light": {
+        "bg": "#ffffff",
+        "fg": "#222222",
+        "grid": "#dddddd",
+        "cmap": "RdBu_r",
+        "lines": ("#1f77b4", "#d62728", "#2ca02c", "#9467bd"),
+        "path": "#111111",
+        "points": ("#1f4e9c", "#b2182b", "#1b7837", "#762a83", "#e08214"),
+    },
+    "dark": {
+        "bg": "#16181d",
+        "fg": "#e6e6e6",
+        "grid": "#3a3d44",
+        "cmap": "RdBu_r",
+        "lines": ("#6cb4ff", "#ff6b6b", "#7ee081", "#c9a0ff"),
+        "path": "#f5f5f5",
+        "points": ("#9ecbff", "#ff9e9e", "#a6f0a6", "#dcbfff", "#ffd18a"),
+    },
+}
+TEXT = {
+    "en": {
+        "step": "step",
+        "epoch": "epoch",
+        "loss": "loss",
+        "accuracy": "accuracy",
+        "train": "train",
+        "val": "validation",
+        "best": "best epoch",
+        "stop": "early stop",
+        "pc": "PC{i} ({v:.1f}% of variance)",
+        "start": "start",
+        "end": "end",
+        "zeros": "zero initialization",
+        "normal": "random initialization",
+        "weight": "weight from input 1 to each hidden unit",
+        "class": "class",
+    },
+    "ru": {
+        "step": "шаг",
+        "epoch": "эпоха",
+        "loss": "потери",
+        "accuracy": "точность",
+        "train": "обучение",
+        "val": "валидация",
+        "best": "лучшая эпоха",
+        "stop": "ранняя остановка",
+        "pc": "ГК{i} ({v:.1f}% дисперсии)",
+        "start": "старт",
+        "end": "финиш",
+        "zeros": "нулевая инициализация",
+        "normal": "случайная инициализация",
+        "weight": "вес от входа 1 к каждому скрытому нейрону",
+        "class": "класс",
+    },
+}
+
+
+def style(theme: str, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The colours and words for ``theme`` and ``lang``, or an error naming the allowed values."""
+    if theme not in THEMES:
+        raise unknown("theme", theme, THEMES)
+    if lang not in TEXT:
+        raise unknown("language", lang, TEXT)
+    return THEMES[theme], TEXT[lang]
+
+
+def _figure(size: tuple[float, float], colours: dict[str, Any], dpi: int = 100) -> Figure:
+    fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"])
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _dress(ax, colours: dict[str, Any]) -> None:
+    ax.set_facecolor(colours["bg"])
+    for spine in ax.spines.values():
+        spine.set_color(colours["fg"])
+    ax.tick_params(colors=colours["fg"])
+    ax.xaxis.label.set_color(colours["fg"])
+    ax.yaxis.label.set_color(colours["fg"])
+    ax.title.set_color(colours["fg"])
+
+
+def _save_png(fig: Figure, path: str | Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", facecolor=fig.get_facecolor(), metadata={"Software": None})
+    return Path(path)
+
+
+def _rgb(fig: Figure) -> np.ndarray:
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 10.0) -> Path:
+    """RGB frames as a looping GIF quantized to one palette shared by every frame."""
+    if not frames:
+        raise OptbenchError("a GIF needs at least one frame.")
+    sample = np.concatenate([*frames[:: max(1, len(frames) // 8)], frames[-1]], axis=0)
+    palette = Image.fromarray(sample).quantize(255, method=Image.Quantize.MEDIANCUT)
+    images = [
+        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
+    ]
+    with atomic_path(path) as tmp:
+        images[0].save(
+            tmp,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=round(1000 / fps),
+            loop=0,
+            optimize=False,
+            palette=palette.getpalette(),
+        )
+    return Path(path)
+
+
+def boundary_gif(
+    path: str | Path,
+    x: np.ndarray,
+    y: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    field: np.ndarray,
+    titles: Sequence[str],
+    *,
+    n_classes: int = 2,
+    theme: str = "light",
+    lang: str = "en",
+    fps: float = 10.0,
+) -> Path:
+    """The decision boundary moving during training, over the data points coloured by class.
+
+    ``field[f]`` (``(len(ys), len(xs))``, values in [0, 1]) is frame f's class-1 probability (two
+    classes; the 0.5 contour is the boundary) or predicted class / (classes - 1).
+    """
+    colours, _ = style(theme, lang)
+    fig = _figure((5.0, 5.0), colours)
+    ax = fig.add_axes((0.08, 0.06, 0.88, 0.86))
+    _dress(ax, colours)
+    extent = (xs[0], xs[-1], ys[0], ys[-1])
+    if n_classes > 2:
+        cmap = ListedColormap(list(colours["points"][:n_classes]))
+    else:
+        cmap = colours["cmap"]
+    image = ax.imshow(
+        field[0],
+        extent=extent,
+        origin="lower",
+        cmap=cmap,
+        vmin=0,
+        vmax=1,
+        alpha=0.45,
+        interpolation="bilinear" if n_classes <= 2 else "nearest",
+        aspect="auto",
+    )
+    for k in range(max(2, n_classes)):
+        pts = x[y == k]
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=12,
+            color=colours["points"][k % 5],
+            edgecolors=colours["bg"],
+            linewidths=0.4,
+        )
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    title = ax.set_title(titles[0], fontsize=10)
+    frames, contour = [], None
+    for f in range(len(field)):
+        image.set_data(field[f])
+        title.set_text(titles[f])
+        if contour is not None:
+            contour.remove()
+            contour = None
+        if n_classes <= 2 and field[f].min() < 0.5 < field[f].max():
+            contour = ax.contour(
+                xs, ys, field[f], levels=[0.5], colors=[colours["fg"]], linewidths=1.5
+            )
+        frames.append(_rgb(fig))
+    return write_gif(path, frames, fps)
+
+
+def curves_png(
+    path: str | Path,
+    per_epoch: dict[str, np.ndarray],
+    *,
+    best_epoch: int | None = None,
+    stop_epoch: int | None = None,
+    title: str = "",
+    theme: str = "light",
+    lang: str = "en",
+) -> Path:
+    """Train vs validation loss and accuracy per epoch (the overfitting picture)."""
+    colours, words = style(theme, lang)
+    has_acc = "train_acc" in per_epoch
+    fig = _figure((9.0 if has_acc else 5.0, 3.6), colours)
+    axes = fig.subplots(1, 2 if has_acc else 1, squeeze=False)[0]
+    epochs = np.arange(len(per_epoch["train_loss"]))
+    panels = [("loss", "train_loss", "val_loss"), ("accuracy", "train_acc", "val_acc")]
+    for ax, (what, tr, va) in zip(axes, panels[: len(axes)], strict=True):
+        _dress(ax, colours)
+        ax.plot(epochs, per_epoch[tr], color=colours["lines"][0], label=words["train"])
+        if va in per_epoch:
+            ax.plot(epochs, per_epoch[va], color=colours["lines"][1], label=words["val"])
+        if best_epoch is not None:
+            ax.axvline(best_epoch, color=colours["lines"][2], ls="--", lw=1, label=words["best"])
+        if stop_epoch is not None and stop_epoch < epochs[-1]:
+            ax.axvline(stop_epoch, color=colours["lines"][3], ls=":", lw=1, label=words["stop"])
+        curve = per_epoch[tr][np.isfinite(per_epoch[tr])]
+        if what == "loss" and curve.size and curve.min() > 0 and curve.max() > 10 * curve.min():
+            ax.set_yscale("log")
+        ax.set_xlabel(words["epoch"])
+        ax.set_ylabel(words[what])
+        ax.grid(color=colours["grid"], lw=0.5)
+        legend = ax.legend(fontsize=8, facecolor=colours["bg"], edgecolor=colours["grid"])
+        for text in legend.get_texts():
+            text.set_color(colours["fg"])
+    if title:
+        fig.suptitle(title, color=colours["fg"], fontsize=10)
+    fig.tight_layout()
+    return _save_png(fig, path)
+
+
+def landscape_png(
+    path: str | Path,
+    a: np.ndarray,
+    b: np.ndarray,
+    loss: np.ndarray,
+    path_ab: np.ndarray,
+    explained: np.ndarray,
+    *,
+    title: str = "",
+    theme: str = "light",
+    lang: str = "en",
+) -> Path:
+    """Loss contours on the trajectory's PCA plane, the projected path, explained variance."""
+    colours, words = style(theme, lang)
+    fig = _figure((5.6, 4.8), colours)
+    ax = fig.add_subplot(1, 1, 1)
+    _dress(ax, colours)
+    finite = np.where(np.isfinite(loss), loss, np.nanmax(loss[np.isfinite(loss)]))
+    lo = max(finite.min(), 1e-12)
+    levels = np.geomspace(lo, max(finite.max(), lo * 1.01), 25)
+    filled = ax.contourf(
+        a, b, np.clip(finite, lo, None), levels=levels, cmap="viridis", norm=LogNorm(lo, levels[-1])
+    )
+    ax.contour(
+        a,
+        b,
+        np.clip(finite, lo, None),
+        levels=levels[::3],
+        colors=[colours["grid"]],
+        linewidths=0.4,
+    )
+    cbar = fig.colorbar(filled, ax=ax, ticks=levels[::6], format="%.3g")
+    cbar.ax.minorticks_off()
+    cbar.set_label(words["loss"], color=colours["fg"])
+    cbar.ax.tick_params(colors=colours["fg"])
+    ax.plot(path_ab[:, 0], path_ab[:, 1], color=colours["path"], lw=1.2)
+    ax.plot(*path_ab[0], "o", color=colours["lines"][1], label=words["start"])
+    ax.plot(*path_ab[-1], "*", color=colours["lines"][2], ms=10, label=words["end"])
+    ax.set_xlabel(words["pc"].format(i=1, v=100 * explained[0]))
+    ax.set_ylabel(words["pc"].format(i=2, v=100 * explained[1]))
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return _save_png(fig, path)
+
+
+def zero_init_png(
+    path: str | Path,
+    steps: np.ndarray,
+    zeros: np.ndarray,
+    normal: np.ndarray,
+    *,
+    theme: str = "light",
+    lang: str = "en",
+) -> Path:
+    """Each hidden unit's weight over training: identical lines from zeros, distinct from random."""
+    colours, words = style(theme, lang)
+    fig = _figure((9.0, 3.6), colours)
+    axes = fig.subplots(1, 2, sharey=False)
+    for ax, w, key in zip(axes, (zeros, normal), ("zeros", "normal"), strict=True):
+        _dress(ax, colours)
+        for j in range(w.shape[1]):
+            ax.plot(steps, w[:, j], color=colours["lines"][j % 4], lw=2.5 - 0.4 * j)
+        ax.set_title(words[key], fontsize=10)
+        ax.set_xlabel(words["step"])
+        ax.grid(color=colours["grid"], lw=0.5)
+    axes[0].set_ylabel(words["weight"], fontsize=8)
+    fig.tight_layout()
+    return _save_png(fig, path)

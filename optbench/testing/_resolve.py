@@ -1,0 +1,161 @@
+"""Command-line targets: ``adam:lr=0.01``, ``optax.rprop:learning_rate=0.01``, ``torch.optim.Adam``.
+
+One syntax, unambiguous because optbench stepper names have no dot and parameters always hold ``=``:
+
+* ``NAME[:key=value,...]``, NAME without a dot: an optbench stepper from the registry.
+* ``DOTTED.PATH[:key=value,...]``: the longest importable prefix is the module, the rest attributes.
+* ``MODULE:ATTRIBUTE[:key=value,...]``: the entry-point form, for a module without a dot.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import sys
+from typing import Any
+
+from .._errors import OptbenchError, closest
+from ._adapters import (
+    NOT_AN_OPTIMIZER,
+    TORCH_MISSING,
+    Adapter,
+    FunctionAdapter,
+    JaxAdapter,
+    TorchAdapter,
+    _hp_text,
+    _is_torch_class,
+    check_hparams,
+    import_torch,
+)
+
+
+def resolve(spec: str) -> Adapter:
+    """The adapter for a target written on the command line.
+
+    * ``NAME[:key=value,...]``, NAME without a dot: an optbench stepper (``adam:lr=0.01``).
+    * ``DOTTED.PATH[:key=value,...]``: the module is the longest importable prefix, the rest an
+      attribute (``optax.rprop:learning_rate=0.01``, ``torch.optim.Adam:lr=0.01``).
+    * ``MODULE:ATTRIBUTE[:key=value,...]``: the entry-point form, for a module without a dot
+      (``my_adam:make:lr=0.01``); the segment after the first ``:`` names the attribute because it
+      holds no ``=``.
+
+    The imported object is used as in :func:`adapt`; a factory (a function or class that is not an
+    update function) is called with the ``key=value`` parameters and must return an optimizer.
+    The current directory is searched for user modules.
+    """
+    from .._spec import parse_spec
+
+    if not isinstance(spec, str) or not spec.strip():
+        raise OptbenchError(
+            f"optimizer {spec!r} is empty; expected e.g. adam:lr=0.01 or "
+            "optax.adam:learning_rate=0.01."
+        )
+    head, _, rest = spec.strip().partition(":")
+    attr = ""
+    if rest and "=" not in rest.partition(":")[0]:
+        attr, _, rest = rest.partition(":")
+    if "." not in head and not attr:
+        from ..steppers import get
+
+        name, params = parse_spec(spec, "stepper")
+        return JaxAdapter(get(name, **params))
+    _, params = parse_spec(f"x:{rest}" if rest else "x", "optimizer")
+    obj, where = _import(head, attr.strip(), spec)
+    return _from_object(obj, params, where)
+
+
+def _import(head: str, attr: str, spec: str) -> tuple[Any, str]:
+    """The object a path names, with one-sentence errors for what does not resolve."""
+    parts = head.split(".") + ([attr] if attr else [])
+    if parts[0] == "torch":
+        import_torch()
+    n_mod = len(head.split("."))
+    added = os.getcwd() not in sys.path
+    if added:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module, err = None, None
+        for i in range(n_mod, 0, -1):
+            try:
+                module = importlib.import_module(".".join(parts[:i]))
+                break
+            except ModuleNotFoundError as e:
+                err = e
+                if e.name == "torch":
+                    raise OptbenchError(TORCH_MISSING) from None
+                if (
+                    e.name
+                    and e.name != ".".join(parts[:i])
+                    and not ".".join(parts[:i]).startswith(e.name + ".")
+                ):
+                    raise OptbenchError(
+                        f"importing {'.'.join(parts[:i])!r} for {spec!r} failed: {e}."
+                    ) from None
+        if module is None:
+            raise OptbenchError(
+                f"cannot import {parts[0]!r} for {spec!r} ({err}); check the spelling, or that the "
+                "module is installed or in the current directory."
+            )
+    finally:
+        if added:
+            sys.path.remove(os.getcwd())
+    obj = module
+    for j, name in enumerate(parts[i:]):
+        if not hasattr(obj, name):
+            where = ".".join(parts[: i + j])
+            hint = closest(name, [n for n in dir(obj) if not n.startswith("_")])
+            did = f"; did you mean {hint!r}?" if hint else "."
+            raise OptbenchError(f"{where!r} has no attribute {name!r} (in {spec!r}){did}")
+        obj = getattr(obj, name)
+    return obj, ".".join(parts)
+
+
+def _is_update_function(obj: Any) -> bool:
+    """A function of three positional parameters without defaults: update(params, grads, state)."""
+    if isinstance(obj, type) or not callable(obj):
+        return False
+    try:
+        ps = list(inspect.signature(obj).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    required = [
+        p
+        for p in ps
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is inspect.Parameter.empty
+    ]
+    return len(required) == 3
+
+
+def _from_object(obj: Any, params: dict[str, Any], where: str) -> Adapter:
+    if _is_torch_class(obj):
+        return TorchAdapter(obj, **params)
+    if hasattr(obj, "init") and hasattr(obj, "update") and not isinstance(obj, type):
+        if params:
+            raise OptbenchError(
+                f"{where} is already an optimizer; it takes no key=value parameters."
+            )
+        return JaxAdapter(obj, name=where)
+    if _is_update_function(obj) and not params:
+        return FunctionAdapter(obj, label=where)
+    if callable(obj):
+        check_hparams(obj, params, where)
+        try:
+            made = obj(**params)
+        except (TypeError, ValueError) as err:
+            raise OptbenchError(
+                f"{where} rejects {_hp_text(params) or 'no arguments'}: {err}."
+            ) from None
+        if hasattr(made, "init") and hasattr(made, "update"):
+            label = f"{where} ({_hp_text(params)})" if params else where
+            return JaxAdapter(made, label=label, name=where, hparams=params)
+        if isinstance(made, Adapter):
+            return made
+        if _is_update_function(made):
+            return FunctionAdapter(made, label=f"{where} ({_hp_text(params)})" if params else where)
+        raise OptbenchError(
+            f"{where} returned {type(made).__name__}, which is not an optimizer; "
+            f"expected {NOT_AN_OPTIMIZER}."
+        )
+    raise OptbenchError(f"{where} (={obj!r}) is not an optimizer; expected {NOT_AN_OPTIMIZER}.")
