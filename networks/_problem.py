@@ -105,7 +105,8 @@ class NetworkProblem:
             )
         self.batch_size = None if batch_size is None else int(batch_size)
         self.steps_per_epoch = 1 if batch_size is None else self.n_train // self.batch_size
-        self.weight_decay = float(weight_decay)
+        ok = isinstance(weight_decay, (int, float)) and not isinstance(weight_decay, bool)
+        self.weight_decay = float(weight_decay) if ok else float("nan")
         if not (self.weight_decay >= 0 and np.isfinite(self.weight_decay)):
             raise OptbenchError(f"`weight_decay` (={weight_decay!r}) must be a number >= 0.")
         self.dropout = 0.0 if not dropout else _fraction("dropout", dropout)

@@ -14,7 +14,7 @@ ARGS = [
     "train",
     "circles",
     "--epochs",
-    "60",
+    "40",
     "--batch",
     "32",
     "--frames",
@@ -53,7 +53,7 @@ def test_files_history_and_run_json(trained):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["boundary.gif", "curves.png", "history.csv", "landscape.png", "run.json"]
     rows = list(csv.DictReader((out / "history.csv").read_text().splitlines()))
-    assert len(rows) == 61 and rows[-1]["step"] == str(60 * 5)  # 160 train points / 32 per batch
+    assert len(rows) == 41 and rows[-1]["step"] == str(40 * 5)  # 160 train points / 32 per batch
     record = json.loads((out / "run.json").read_text())
     assert record["problem"]["n_train"] == 160 and record["problem"]["n_val"] == 40
     assert float(rows[-1]["val_acc"]) == pytest.approx(record["final"]["val_acc"], rel=1e-6)

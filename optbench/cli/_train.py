@@ -193,9 +193,13 @@ def run(args: argparse.Namespace) -> int:
         for name, key in (("train", "train_loss"), ("validation", "val_loss"))
         if key in ep
     ]
+    kept = ""
+    if "val_acc" in ep:
+        kept = f", validation accuracy {100 * ep['val_acc'][best]:.1f}% there"
+    stopped = f", early stop at {stop}" if stop < args.epochs else ""
     print(
         f"{title}: {', '.join(acc + loss)} after {args.epochs} epochs "
-        f"(best epoch {best}{f', early stop at {stop}' if stop < args.epochs else ''}); "
+        f"(best epoch {best}{kept}{stopped}); "
         f"wrote {', '.join(sorted(p.name for p in written))}, run.json to {out}"
     )
     return 0
