@@ -149,3 +149,29 @@ def test_torch_requested_but_not_installed(monkeypatch, capsys):
         "optbench: error: torch is not installed; `pip install torch` to compare against "
         "torch.optim.\n"
     )
+
+
+def test_start_dtype_and_the_entry_point_form(capsys):
+    pytest.importorskip("optax")
+    argv = [
+        "check",
+        "optax:sgd:learning_rate=0.01,momentum=0.9",
+        "--against",
+        "momentum:lr=0.01",
+        "--problem",
+        "quadratic",
+        "--start=0.5,-0.5",
+        "--steps",
+        "30",
+        "--dtype",
+        "float32",
+    ]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "target     optax.sgd (learning_rate=0.01, momentum=0.9)"
+    assert "quadratic from (0.5, -0.5), 30 steps, float32, agree when |difference| <= 0.0001" in out
+    assert main(["check", "sgd:lr=0.1", "--against", "sgd:lr=0.1", "--start=1,2,3"]) == 2
+    err = capsys.readouterr().err
+    assert "`--start` (=[1.0, 2.0, 3.0]) has 3 coordinate(s) but surface 'rosenbrock' is 2-D" in err
+    assert main(["check", "sgd:lr=0.1", "--against", "sgd:lr=0.1", "--start=1,x"]) == 2
+    assert "`--start` (='1,x') must be comma-separated numbers" in capsys.readouterr().err

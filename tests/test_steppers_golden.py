@@ -15,8 +15,22 @@ from optbench.steppers import schedules
 
 G1 = [1.0, 1.0, -1.0, 1.0, 0.5]  # OPTIMIZER_MATH.md's sequence, theta_0 = 0
 # two coordinates, sign changes, exact zeros (a zero first gradient checks eps = 0)
-G2 = np.array([[0.0, -2.0], [1.0, 0.5], [-1.0, 0.25], [1.0, -3.0], [0.5, 0.0], [-0.25, 2.0],
-               [2.0, 1.0], [0.0, -1.0], [0.75, -0.5], [-1.5, -0.5], [-1.0, 0.3], [0.2, 0.3]])
+G2 = np.array(
+    [
+        [0.0, -2.0],
+        [1.0, 0.5],
+        [-1.0, 0.25],
+        [1.0, -3.0],
+        [0.5, 0.0],
+        [-0.25, 2.0],
+        [2.0, 1.0],
+        [0.0, -1.0],
+        [0.75, -0.5],
+        [-1.5, -0.5],
+        [-1.0, 0.3],
+        [0.2, 0.3],
+    ]
+)
 E2 = np.array([5.0, 4.0, 4.5, 3.0, 3.5, 2.0, 2.5, 1.0, 1.5, 0.5, 0.7, 0.2])  # losses for irprop+
 THETA0 = np.array([0.5, -1.0])
 
@@ -35,17 +49,20 @@ def path(stepper, grads, theta0=None, values=None):
     return np.stack(out)
 
 
-# -- the numbers of OPTIMIZER_MATH.md and hand calculations -----------------------------------------
+# -- the numbers of OPTIMIZER_MATH.md and hand calculations ----------------------------------------
 DOC = [
     (steppers.momentum(0.1, beta=0.9), [-0.1, -0.29, -0.361, -0.5249, -0.72241]),
     (steppers.nesterov(0.1, beta=0.9), [-0.19, -0.461, -0.4249, -0.67241, -0.900169]),
-    (steppers.rmsprop(lr=0.01),
-     [-0.09999999, -0.1708881055, -0.1128632004, -0.1632399193, -0.1877810109]),
+    (
+        steppers.rmsprop(lr=0.01),
+        [-0.09999999, -0.1708881055, -0.1128632004, -0.1632399193, -0.1877810109],
+    ),
     (steppers.rprop(lr=0.1), [-0.1, -0.22, -0.22, -0.28, -0.352]),
-    (steppers.adam(lr=0.1),
-     [-0.099999999, -0.199999998, -0.2261992597, -0.2738584625, -0.3261813666]),
-    (steppers.adagrad(lr=0.1),
-     [-0.1, -0.1707106781, -0.1129756512, -0.1629756512, -0.1872292137]),
+    (
+        steppers.adam(lr=0.1),
+        [-0.099999999, -0.199999998, -0.2261992597, -0.2738584625, -0.3261813666],
+    ),
+    (steppers.adagrad(lr=0.1), [-0.1, -0.1707106781, -0.1129756512, -0.1629756512, -0.1872292137]),
 ]
 
 
@@ -85,7 +102,7 @@ def test_momentum_ema_and_dampening_by_hand():
     np.testing.assert_allclose(got, [-1.0, -2.4], rtol=0, atol=1e-15)
 
 
-# -- NumPy transcriptions of the papers' rules ------------------------------------------------------
+# -- NumPy transcriptions of the papers' rules -----------------------------------------------------
 def np_momentum(grads, lr, beta, dampening=0.0, form="heavy_ball", nesterov=False):
     theta, b, out = np.zeros(grads.shape[1]), np.zeros(grads.shape[1]), []
     for t, g in enumerate(grads):
@@ -146,8 +163,18 @@ def np_rprop(grads, lr, variant, values=None, eta_minus=0.5, eta_plus=1.2, dmin=
     return np.array(out)
 
 
-def np_adam(grads, lr, b1=0.9, b2=0.999, eps=1e-8, eps_in_sqrt=False, bias_correction=True,
-            amsgrad=False, weight_decay=None, theta0=None):
+def np_adam(
+    grads,
+    lr,
+    b1=0.9,
+    b2=0.999,
+    eps=1e-8,
+    eps_in_sqrt=False,
+    bias_correction=True,
+    amsgrad=False,
+    weight_decay=None,
+    theta0=None,
+):
     m, v, vmax = (np.zeros(grads.shape[1]) for _ in range(3))
     theta, out = (np.zeros(grads.shape[1]) if theta0 is None else theta0.copy()), []
     for t, g in enumerate(grads, start=1):
@@ -182,46 +209,79 @@ def const(lr):
 TRANSCRIBED = {
     "sgd": (steppers.sgd(0.1), lambda: np_momentum(G2, const(0.1), 0.0)),
     "heavy_ball": (steppers.momentum(0.1, 0.9), lambda: np_momentum(G2, const(0.1), 0.9)),
-    "heavy_ball_dampened": (steppers.momentum(0.1, 0.8, dampening=0.3),
-                            lambda: np_momentum(G2, const(0.1), 0.8, dampening=0.3)),
-    "ema": (steppers.momentum(0.1, 0.7, form="ema"),
-            lambda: np_momentum(G2, const(0.1), 0.7, form="ema")),
-    "nesterov": (steppers.nesterov(0.1, 0.8), lambda: np_momentum(G2, const(0.1), 0.8, nesterov=True)),
-    "momentum_schedule": (steppers.momentum(schedules.Exponential(0.1, 0.8), 0.9),
-                          lambda: np_momentum(G2, lambda t: 0.1 * 0.8**t, 0.9)),
+    "heavy_ball_dampened": (
+        steppers.momentum(0.1, 0.8, dampening=0.3),
+        lambda: np_momentum(G2, const(0.1), 0.8, dampening=0.3),
+    ),
+    "ema": (
+        steppers.momentum(0.1, 0.7, form="ema"),
+        lambda: np_momentum(G2, const(0.1), 0.7, form="ema"),
+    ),
+    "nesterov": (
+        steppers.nesterov(0.1, 0.8),
+        lambda: np_momentum(G2, const(0.1), 0.8, nesterov=True),
+    ),
+    "momentum_schedule": (
+        steppers.momentum(schedules.Exponential(0.1, 0.8), 0.9),
+        lambda: np_momentum(G2, lambda t: 0.1 * 0.8**t, 0.9),
+    ),
     "rmsprop": (steppers.rmsprop(0.01), lambda: np_rmsprop(G2, 0.01, 0.99, 1e-8)),
-    "rmsprop_eps_in_sqrt": (steppers.rmsprop(0.01, decay=0.9, eps=1e-3, eps_in_sqrt=True),
-                            lambda: np_rmsprop(G2, 0.01, 0.9, 1e-3, eps_in_sqrt=True)),
-    "rmsprop_lecture_eps0": (steppers.rmsprop(0.01, decay=0.9, eps=0.0, eps_in_sqrt=True),
-                             lambda: np_rmsprop(G2, 0.01, 0.9, 0.0, eps_in_sqrt=True)),
+    "rmsprop_eps_in_sqrt": (
+        steppers.rmsprop(0.01, decay=0.9, eps=1e-3, eps_in_sqrt=True),
+        lambda: np_rmsprop(G2, 0.01, 0.9, 1e-3, eps_in_sqrt=True),
+    ),
+    "rmsprop_lecture_eps0": (
+        steppers.rmsprop(0.01, decay=0.9, eps=0.0, eps_in_sqrt=True),
+        lambda: np_rmsprop(G2, 0.01, 0.9, 0.0, eps_in_sqrt=True),
+    ),
     "rmsprop_eps0": (steppers.rmsprop(0.01, eps=0.0), lambda: np_rmsprop(G2, 0.01, 0.99, 0.0)),
-    "rmsprop_centered": (steppers.rmsprop(0.01, decay=0.9, centered=True),
-                         lambda: np_rmsprop(G2, 0.01, 0.9, 1e-8, centered=True)),
-    "rmsprop_momentum": (steppers.rmsprop(0.01, momentum=0.8),
-                         lambda: np_rmsprop(G2, 0.01, 0.99, 1e-8, momentum=0.8)),
+    "rmsprop_centered": (
+        steppers.rmsprop(0.01, decay=0.9, centered=True),
+        lambda: np_rmsprop(G2, 0.01, 0.9, 1e-8, centered=True),
+    ),
+    "rmsprop_momentum": (
+        steppers.rmsprop(0.01, momentum=0.8),
+        lambda: np_rmsprop(G2, 0.01, 0.99, 1e-8, momentum=0.8),
+    ),
     "rmsprop_centered_momentum": (
         steppers.rmsprop(0.01, decay=0.95, eps=1e-4, eps_in_sqrt=True, centered=True, momentum=0.5),
-        lambda: np_rmsprop(G2, 0.01, 0.95, 1e-4, eps_in_sqrt=True, centered=True, momentum=0.5)),
+        lambda: np_rmsprop(G2, 0.01, 0.95, 1e-4, eps_in_sqrt=True, centered=True, momentum=0.5),
+    ),
     "rprop+": (steppers.rprop(0.1, variant="rprop+"), lambda: np_rprop(G2, 0.1, "rprop+")),
     "rprop-": (steppers.rprop(0.1, variant="rprop-"), lambda: np_rprop(G2, 0.1, "rprop-")),
     "irprop-": (steppers.rprop(0.1, variant="irprop-"), lambda: np_rprop(G2, 0.1, "irprop-")),
     "irprop+": (steppers.rprop(0.1, variant="irprop+"), lambda: np_rprop(G2, 0.1, "irprop+", E2)),
-    "rprop_tight": (steppers.rprop(0.3, eta_minus=0.3, eta_plus=1.5, min_step=0.05, max_step=0.5),
-                    lambda: np_rprop(G2, 0.3, "irprop-", None, 0.3, 1.5, 0.05, 0.5)),
+    "rprop_tight": (
+        steppers.rprop(0.3, eta_minus=0.3, eta_plus=1.5, min_step=0.05, max_step=0.5),
+        lambda: np_rprop(G2, 0.3, "irprop-", None, 0.3, 1.5, 0.05, 0.5),
+    ),
     "adam": (steppers.adam(0.1), lambda: np_adam(G2, 0.1)),
-    "adam_eps_in_sqrt": (steppers.adam(0.1, eps=1e-3, eps_in_sqrt=True),
-                         lambda: np_adam(G2, 0.1, eps=1e-3, eps_in_sqrt=True)),
-    "adam_no_bias_correction": (steppers.adam(0.1, bias_correction=False),
-                                lambda: np_adam(G2, 0.1, bias_correction=False)),
-    "amsgrad": (steppers.adam(0.1, b2=0.9, amsgrad=True), lambda: np_adam(G2, 0.1, b2=0.9, amsgrad=True)),
-    "amsgrad_paper": (steppers.adam(0.1, b1=0.8, b2=0.9, amsgrad=True, bias_correction=False),
-                      lambda: np_adam(G2, 0.1, 0.8, 0.9, amsgrad=True, bias_correction=False)),
-    "amsgrad_eps_in_sqrt": (steppers.adam(0.1, b2=0.9, eps=1e-3, eps_in_sqrt=True, amsgrad=True),
-                            lambda: np_adam(G2, 0.1, b2=0.9, eps=1e-3, eps_in_sqrt=True, amsgrad=True)),
+    "adam_eps_in_sqrt": (
+        steppers.adam(0.1, eps=1e-3, eps_in_sqrt=True),
+        lambda: np_adam(G2, 0.1, eps=1e-3, eps_in_sqrt=True),
+    ),
+    "adam_no_bias_correction": (
+        steppers.adam(0.1, bias_correction=False),
+        lambda: np_adam(G2, 0.1, bias_correction=False),
+    ),
+    "amsgrad": (
+        steppers.adam(0.1, b2=0.9, amsgrad=True),
+        lambda: np_adam(G2, 0.1, b2=0.9, amsgrad=True),
+    ),
+    "amsgrad_paper": (
+        steppers.adam(0.1, b1=0.8, b2=0.9, amsgrad=True, bias_correction=False),
+        lambda: np_adam(G2, 0.1, 0.8, 0.9, amsgrad=True, bias_correction=False),
+    ),
+    "amsgrad_eps_in_sqrt": (
+        steppers.adam(0.1, b2=0.9, eps=1e-3, eps_in_sqrt=True, amsgrad=True),
+        lambda: np_adam(G2, 0.1, b2=0.9, eps=1e-3, eps_in_sqrt=True, amsgrad=True),
+    ),
     "adagrad": (steppers.adagrad(0.1), lambda: np_adagrad(G2, 0.1)),
     "adagrad_eps0": (steppers.adagrad(0.1, eps=0.0), lambda: np_adagrad(G2, 0.1, eps=0.0)),
-    "adagrad_initial": (steppers.adagrad(0.1, initial_accumulator=0.1),
-                        lambda: np_adagrad(G2, 0.1, g0=0.1)),
+    "adagrad_initial": (
+        steppers.adagrad(0.1, initial_accumulator=0.1),
+        lambda: np_adagrad(G2, 0.1, g0=0.1),
+    ),
 }
 
 
@@ -237,15 +297,18 @@ def test_equals_numpy_transcription(key):
 
 def test_adamw_equals_numpy_transcription():
     got = path(steppers.adamw(0.1, weight_decay=0.3), G2, theta0=THETA0)
-    np.testing.assert_allclose(got, np_adam(G2, 0.1, weight_decay=0.3, theta0=THETA0),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        got, np_adam(G2, 0.1, weight_decay=0.3, theta0=THETA0), rtol=0, atol=1e-12
+    )
 
 
 def test_variants_really_differ():
     """The transcriptions above would be a weak check if the variants happened to coincide on G2."""
-    paths = {k: path(TRANSCRIBED[k][0], G2, values=E2 if k == "irprop+" else None)
-             for k in ("rprop+", "rprop-", "irprop-", "irprop+")}
+    paths = {
+        k: path(TRANSCRIBED[k][0], G2, values=E2 if k == "irprop+" else None)
+        for k in ("rprop+", "rprop-", "irprop-", "irprop+")
+    }
     keys = list(paths)
     for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
+        for b in keys[i + 1 :]:
             assert np.max(np.abs(paths[a] - paths[b])) > 1e-3, (a, b)

@@ -16,15 +16,19 @@ KINDS = {
     "ema": ("momentum", {"lr": 0.1, "beta": 0.8, "form": "ema"}),
     "nesterov": ("nesterov", {"lr": 0.05, "beta": 0.8}),
     "rmsprop": ("rmsprop", {"lr": 0.02}),
-    "rmsprop_all": ("rmsprop", {"lr": 0.02, "eps": 1e-4, "eps_in_sqrt": True, "centered": True,
-                                "momentum": 0.5}),
+    "rmsprop_all": (
+        "rmsprop",
+        {"lr": 0.02, "eps": 1e-4, "eps_in_sqrt": True, "centered": True, "momentum": 0.5},
+    ),
     "rprop+": ("rprop", {"lr": 0.1, "variant": "rprop+"}),
     "rprop-": ("rprop", {"lr": 0.1, "variant": "rprop-"}),
     "irprop+": ("rprop", {"lr": 0.1, "variant": "irprop+"}),
     "irprop-": ("rprop", {"lr": 0.1}),
     "adam": ("adam", {"lr": 0.05}),
-    "adam_variants": ("adam", {"lr": 0.05, "eps_in_sqrt": True, "bias_correction": False,
-                               "amsgrad": True}),
+    "adam_variants": (
+        "adam",
+        {"lr": 0.05, "eps_in_sqrt": True, "bias_correction": False, "amsgrad": True},
+    ),
     "adagrad": ("adagrad", {"lr": 0.2}),
     "adamw": ("adamw", {"lr": 0.05, "weight_decay": 0.1}),
 }
@@ -46,7 +50,11 @@ def make(kind, **changes):
 
 
 def numeric(kind):
-    return {k: v for k, v in KINDS[kind][1].items() if isinstance(v, NUMERIC) and not isinstance(v, bool)}
+    return {
+        k: v
+        for k, v in KINDS[kind][1].items()
+        if isinstance(v, NUMERIC) and not isinstance(v, bool)
+    }
 
 
 def static(kind):
@@ -96,13 +104,15 @@ def test_jit_vmap_over_lr_equals_eager_loop_and_does_not_recompile(kind, x64):
         return jax.vmap(final)(hp)
 
     for lrs in ([0.01, 0.03, 0.1], [0.02, 0.05, 0.2]):
-        hp = {**{k: jnp.full(3, v, jnp.float64) for k, v in numeric(kind).items()},
-              "lr": jnp.asarray(lrs)}
+        hp = {
+            **{k: jnp.full(3, v, jnp.float64) for k, v in numeric(kind).items()},
+            "lr": jnp.asarray(lrs),
+        }
         out = batched(hp)
         for i, lr in enumerate(lrs):
             looped = eager_path(make(kind, lr=lr), start(jnp.float64), 6)
-            assert_trees_close(jax.tree.map(lambda x: x[i], out),
-                               jax.tree.map(lambda x: x[-1], looped), 1e-12, 1e-13)
+            lane = jax.tree.map(lambda x, i=i: x[i], out)
+            assert_trees_close(lane, jax.tree.map(lambda x: x[-1], looped), 1e-12, 1e-13)
     assert len(traces) == 1
     assert np.max(np.abs(out["w"][0] - out["w"][2])) > 1e-3  # the learning rate matters
 
@@ -140,16 +150,16 @@ def test_schedule_keeps_dtype_and_matches_lr_sequence(x64):
     np.testing.assert_allclose(lrs, [0.1, 0.1, 0.05, 0.05, 0.025], rtol=1e-7)
 
 
-# -- the public names and defaults of issue 2 --------------------------------------------------------
+# -- the public names and defaults of issue 2 ------------------------------------------------------
 SIGNATURES = {
     "sgd": "(lr)",
     "momentum": "(lr, beta=0.9, form='heavy_ball', dampening=0.0)",
     "nesterov": "(lr, beta=0.9)",
     "rmsprop": "(lr=0.01, decay=0.99, eps=1e-08, eps_in_sqrt=False, centered=False, momentum=0.0)",
     "rprop": "(lr=0.01, eta_minus=0.5, eta_plus=1.2, min_step=1e-06, max_step=50.0, "
-             "variant='irprop-')",
+    "variant='irprop-')",
     "adam": "(lr=0.001, b1=0.9, b2=0.999, eps=1e-08, eps_in_sqrt=False, bias_correction=True, "
-            "amsgrad=False)",
+    "amsgrad=False)",
     "adagrad": "(lr=0.01, eps=1e-10, initial_accumulator=0.0)",
     "adamw": "(lr=0.001, b1=0.9, b2=0.999, eps=1e-08, weight_decay=0.01)",
 }
@@ -159,8 +169,15 @@ def test_factory_names_and_defaults():
     assert set(SIGNATURES) <= set(steppers.names())
     for name, sig in SIGNATURES.items():
         params = inspect.signature(getattr(steppers, name)).parameters.values()
-        assert "(" + ", ".join(str(p).split(":")[0] + ("" if p.default is p.empty else
-                                f"={p.default!r}") for p in params) + ")" == sig, name
+        assert (
+            "("
+            + ", ".join(
+                str(p).split(":")[0] + ("" if p.default is p.empty else f"={p.default!r}")
+                for p in params
+            )
+            + ")"
+            == sig
+        ), name
         s = steppers.get(name, lr=0.1)
         assert s.name == name and s.factory is getattr(steppers, name) and s.formula
         assert s.label.endswith("(lr=0.1)") or "lr=0.1," in s.label
@@ -178,7 +195,9 @@ def test_labels_name_the_variant():
 def test_registry_errors_and_user_steppers():
     with pytest.raises(OptbenchError, match=r"unknown stepper 'adma'; did you mean 'adam'\?"):
         steppers.get("adma")
-    with pytest.raises(OptbenchError, match=r"no hyperparameter 'variants'.*Did you mean 'variant'"):
+    with pytest.raises(
+        OptbenchError, match=r"no hyperparameter 'variants'.*Did you mean 'variant'"
+    ):
         steppers.get("rprop", variants="rprop+")
 
     def halved_sgd(lr: float = 0.1):
@@ -192,22 +211,43 @@ def test_registry_errors_and_user_steppers():
         steppers._registry._FACTORIES.pop("halved_sgd_for_test")
 
 
-# -- validation ---------------------------------------------------------------------------------------
+# -- validation ------------------------------------------------------------------------------------
 BAD = [
     (steppers.sgd, {"lr": 0.0}, "`lr` of sgd (=0.0)"),
     (steppers.sgd, {"lr": float("nan")}, "`lr` of sgd (=nan)"),
-    (steppers.momentum, {"lr": 0.1, "beta": 1.0}, "`beta` of momentum (=1.0) must satisfy 0.0 <= beta < 1.0"),
+    (
+        steppers.momentum,
+        {"lr": 0.1, "beta": 1.0},
+        "`beta` of momentum (=1.0) must satisfy 0.0 <= beta < 1.0",
+    ),
     (steppers.momentum, {"lr": 0.1, "form": "emma"}, "Did you mean 'ema'?"),
+    (
+        steppers.momentum,
+        {"lr": 0.1, "form": "ema", "dampening": 0.5},
+        "`dampening` of momentum (=0.5) applies to form='heavy_ball' only",
+    ),
     (steppers.nesterov, {"lr": 0.1, "beta": -0.1}, "`beta` of nesterov (=-0.1)"),
     (steppers.rmsprop, {"decay": 1.5}, "`decay` of rmsprop (=1.5) must satisfy 0.0 <= decay < 1.0"),
     (steppers.rmsprop, {"eps": -1e-8}, "`eps` of rmsprop (=-1e-08) must satisfy 0.0 <= eps"),
     (steppers.rmsprop, {"centered": "yes"}, "`centered` of rmsprop (='yes') must be True or False"),
     (steppers.rmsprop, {"momentum": 1.0}, "`momentum` of rmsprop (=1.0)"),
-    (steppers.rprop, {"eta_minus": 1.0}, "`eta_minus` of rprop (=1.0) must satisfy 0.0 < eta_minus < 1.0"),
+    (
+        steppers.rprop,
+        {"eta_minus": 1.0},
+        "`eta_minus` of rprop (=1.0) must satisfy 0.0 < eta_minus < 1.0",
+    ),
     (steppers.rprop, {"eta_plus": 0.9}, "`eta_plus` of rprop (=0.9) must satisfy 1.0 < eta_plus"),
     (steppers.rprop, {"min_step": 0.0}, "`min_step` of rprop (=0.0) must satisfy 0.0 < min_step"),
-    (steppers.rprop, {"min_step": 1.0, "max_step": 0.5}, "`min_step` of rprop (=1.0) must be <= `max_step` (=0.5)"),
-    (steppers.rprop, {"variant": "irprop"}, "`variant` of rprop (='irprop') must be one of 'rprop+', "),
+    (
+        steppers.rprop,
+        {"min_step": 1.0, "max_step": 0.5},
+        "`min_step` of rprop (=1.0) must be <= `max_step` (=0.5)",
+    ),
+    (
+        steppers.rprop,
+        {"variant": "irprop"},
+        "`variant` of rprop (='irprop') must be one of 'rprop+', ",
+    ),
     (steppers.rprop, {"lr": steppers.schedules.Constant(0.1)}, "`lr` of rprop"),
     (steppers.adam, {"b1": 1.0}, "`b1` of adam (=1.0) must satisfy 0.0 <= b1 < 1.0"),
     (steppers.adam, {"b2": -0.5}, "`b2` of adam (=-0.5)"),
@@ -237,7 +277,10 @@ def test_traced_hyperparameters_pass_unchecked():
 
 def test_irprop_plus_needs_the_loss():
     s = steppers.rprop(variant="irprop+")
-    with pytest.raises(OptbenchError, match=r"'irprop\+' needs the loss: call update\(grads, state, params, value=loss\)"):
+    with pytest.raises(
+        OptbenchError,
+        match=r"'irprop\+' needs the loss: call update\(grads, state, params, value=loss\)",
+    ):
         s.update(jnp.ones(2), s.init(jnp.zeros(2)), jnp.zeros(2))
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from optbench import steppers, testing
 from optbench._errors import OptbenchError
+from optbench.steppers._registry import factory
 
 
 def ema_momentum(lr, beta=0.9):
@@ -102,7 +103,7 @@ def test_optax_rprop_fails_with_its_documented_lag():
 
 @pytest.mark.parametrize("family", ["adam", "rmsprop", "rprop"])
 def test_adaptive_families(family):
-    report = testing.conformance(steppers_factory(family), family, steps=60)
+    report = testing.conformance(factory(family), family, steps=60)
     assert report.passed, str(report)
     torch = pytest.importorskip("torch")
     cls = {"adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop, "rprop": torch.optim.Rprop}[
@@ -110,9 +111,3 @@ def test_adaptive_families(family):
     ]
     report = testing.conformance(cls, family, steps=60)
     assert report.passed and all(f.measured <= f.tolerance for f in report.facts), str(report)
-
-
-def steppers_factory(name):
-    from optbench.steppers._registry import factory
-
-    return factory(name)

@@ -107,21 +107,27 @@ def format_report(result, problem: str, lag: int | None) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace) -> int:
+def parse_start(text: str) -> list[float]:
+    """``"1,-2.5"`` -> [1.0, -2.5], or a one-sentence error naming ``--start``."""
     from optbench._errors import OptbenchError
+
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise OptbenchError(
+            f"`--start` (={text!r}) must be comma-separated numbers, e.g. --start=-1,2."
+        ) from None
+
+
+def run(args: argparse.Namespace) -> int:
     from optbench.testing import _compare
     from optbench.testing._resolve import resolve
 
-    start = None
-    if args.start is not None:
-        from optbench.cli._lr import parse_point
-
-        start = parse_point(args.start)
-        if len(start) == 0:
-            raise OptbenchError(f"`--start` (={args.start!r}) must be comma-separated numbers.")
+    problem = _compare._surface(args.problem)
+    start = None if args.start is None else problem.check_point(parse_start(args.start), "--start")
     target, reference = resolve(args.target), resolve(args.against)
     result = _compare.compare(
-        target, reference, args.problem, args.steps, starts=start, dtype=args.dtype, atol=args.atol
+        target, reference, problem, args.steps, starts=start, dtype=args.dtype, atol=args.atol
     )
     lag = None
     if not result.agree:

@@ -2,8 +2,9 @@
 
 Every factory returns a :class:`Stepper` (``init(params) -> state``,
 ``update(grads, state, params=None, **extra) -> (updates, state)``; new params = params + updates),
-which drops into any optax loop; any ``optax.GradientTransformation`` works wherever optbench expects
-a stepper. ``lr=`` may be a number, a JAX array or one of :mod:`optbench.steppers.schedules`.
+which drops into any optax loop; any ``optax.GradientTransformation`` works wherever optbench
+expects a stepper. ``lr=`` may be a number, a JAX array or a schedule from
+:mod:`optbench.steppers.schedules`.
 
 >>> from optbench import steppers
 >>> s = steppers.get("adam", lr=0.1)

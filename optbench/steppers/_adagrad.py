@@ -44,8 +44,8 @@ def adagrad(lr: Any = 0.01, eps: Any = 1e-10, initial_accumulator: Any = 0.0) ->
       initial_accumulator_value=initial_accumulator)``.
 
     Known difference: ``optax.adagrad(lr, initial_accumulator_value=0.1, eps=1e-7)`` starts at
-    :math:`G_0 = 0.1` and puts :math:`\epsilon` inside the root; with ``initial_accumulator_value=G_0``
-    and ``eps=0`` on both sides they are equal.
+    :math:`G_0 = 0.1` and puts :math:`\epsilon` inside the root; with
+    ``initial_accumulator_value=G_0`` and ``eps=0`` on both sides they are equal.
 
     References:
       Duchi, Hazan & Singer (2011), Adaptive subgradient methods for online learning and stochastic
@@ -56,16 +56,20 @@ def adagrad(lr: Any = 0.01, eps: Any = 1e-10, initial_accumulator: Any = 0.0) ->
     check_range("initial_accumulator", initial_accumulator, 0.0, stepper="adagrad")
 
     def init(params):
-        return AdagradState(count=jnp.zeros([], jnp.int32),
-                            sum_sq=tree_full_like(params, initial_accumulator))
+        return AdagradState(
+            count=jnp.zeros([], jnp.int32), sum_sq=tree_full_like(params, initial_accumulator)
+        )
 
     def update(grads, state, params=None, **extra):
         eta = learning_rate(lr, state.count)
         sum_sq = jax.tree.map(lambda s, g: s + g * g, state.sum_sq, grads)
         updates = jax.tree.map(lambda s, g: -eta * safe_div(g, jnp.sqrt(s) + eps), sum_sq, grads)
-        return tree_cast_like(updates, grads), AdagradState(state.count + 1,
-                                                           tree_cast_like(sum_sq, grads))
+        return tree_cast_like(updates, grads), AdagradState(
+            state.count + 1, tree_cast_like(sum_sq, grads)
+        )
 
     hp = {"lr": lr, "eps": eps, "initial_accumulator": initial_accumulator}
     formula = r"G \leftarrow G + g^2,\ \theta \leftarrow \theta - \eta\, g / (\sqrt{G}+\epsilon)"
-    return Stepper(init, update, "adagrad", hp, make_label("AdaGrad", hp, ("lr",)), formula, adagrad)
+    return Stepper(
+        init, update, "adagrad", hp, make_label("AdaGrad", hp, ("lr",)), formula, adagrad
+    )

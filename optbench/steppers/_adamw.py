@@ -51,16 +51,22 @@ def adamw(
 
     def update(grads, state, params=None, **extra):
         if params is None:
-            raise OptbenchError("adamw needs the parameters for its weight decay: call "
-                                "update(grads, state, params).")
+            raise OptbenchError(
+                "adamw needs the parameters for its weight decay: call "
+                "update(grads, state, params)."
+            )
         eta = learning_rate(lr, state.count)
-        dirs, new_state = adam_direction(grads, state, b1, b2, eps, eps_in_sqrt=False,
-                                         bias_correction=True, amsgrad=False)
+        dirs, new_state = adam_direction(
+            grads, state, b1, b2, eps, eps_in_sqrt=False, bias_correction=True, amsgrad=False
+        )
         updates = jax.tree.map(lambda d, p: -eta * (d + weight_decay * p), dirs, params)
         return tree_cast_like(updates, grads), new_state
 
     hp = {"lr": lr, "b1": b1, "b2": b2, "eps": eps, "weight_decay": weight_decay}
-    formula = (r"\theta \leftarrow \theta - \eta\,(\hat m / (\sqrt{\hat v}+\epsilon)"
-               r" + \lambda \theta)")
-    return Stepper(init, update, "adamw", hp, make_label("AdamW", hp, ("lr", "weight_decay")),
-                   formula, adamw)
+    formula = (
+        r"\theta \leftarrow \theta - \eta\,(\hat m / (\sqrt{\hat v}+\epsilon)"
+        r" + \lambda \theta)"
+    )
+    return Stepper(
+        init, update, "adamw", hp, make_label("AdamW", hp, ("lr", "weight_decay")), formula, adamw
+    )

@@ -1,13 +1,15 @@
-"""The stepper protocol (optax's): ``init(params) -> state``, ``update(grads, state, params) -> (updates, state)``.
+"""The stepper protocol (optax's): ``init(params) -> state`` and
+``update(grads, state, params) -> (updates, state)``.
 
-New parameters are ``params + updates``. A :class:`Stepper` is a NamedTuple whose first two fields are
-``init`` and ``update``, so it drops into any optax/flax loop, plus what plots and the runner need:
-the registry ``name``, the ``hparams`` it was made with, a display ``label``, a LaTeX ``formula`` and
-the ``factory`` that rebuilds it with other (possibly traced) hyperparameter values.
+New parameters are ``params + updates``. A :class:`Stepper` is a NamedTuple whose first two fields
+are ``init`` and ``update``, so it drops into any optax/flax loop, plus what plots and the runner
+need: the registry ``name``, the ``hparams`` it was made with, a display ``label``, a LaTeX
+``formula`` and the ``factory`` that rebuilds it with other (possibly traced) hyperparameter values.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -18,7 +20,7 @@ from .._errors import OptbenchError, closest
 
 
 class Stepper(NamedTuple):
-    """An optimizer: ``init`` and ``update`` as in ``optax.GradientTransformation``, plus metadata."""
+    """An optimizer: ``init`` and ``update`` as in ``optax.GradientTransformation``; metadata."""
 
     init: Callable[[Any], Any]
     update: Callable[..., tuple[Any, Any]]
@@ -26,12 +28,14 @@ class Stepper(NamedTuple):
     hparams: Mapping[str, Any] = {}
     label: str = ""
     formula: str = ""
-    factory: Callable[..., "Stepper"] | None = None
+    factory: Callable[..., Stepper] | None = None
 
-    def replace_hparams(self, **changes: Any) -> "Stepper":
+    def replace_hparams(self, **changes: Any) -> Stepper:
         """The same stepper made with some hyperparameters changed (values may be traced arrays)."""
         if self.factory is None:
-            raise OptbenchError(f"stepper {self.label or self.name!r} has no factory to rebuild it from.")
+            raise OptbenchError(
+                f"stepper {self.label or self.name!r} has no factory to rebuild it from."
+            )
         return self.factory(**{**self.hparams, **changes})
 
 
@@ -41,7 +45,7 @@ def is_traced(value: Any) -> bool:
 
 
 def _concrete(value: Any) -> float | None:
-    """A Python float for a concrete scalar, None for traced values, schedules and arrays of size > 1."""
+    """A Python float for a concrete scalar; None for traced values, schedules and larger arrays."""
     if callable(value) or is_traced(value):
         return None
     try:
@@ -63,14 +67,14 @@ def check_range(
     high_open: bool = False,
     stepper: str = "",
 ) -> None:
-    """Raise a ValueError naming ``name``, ``value`` and the allowed interval when value is outside it.
+    """Raise a ValueError naming ``name``, ``value`` and the allowed interval if value is outside.
 
     Traced values and schedules pass unchecked.
     """
     v = _concrete(value)
     if v is None:
         return
-    ok = v == v  # NaN is never allowed
+    ok = not math.isnan(v)
     if low is not None:
         ok &= v > low if low_open else v >= low
     if high is not None:
@@ -107,7 +111,7 @@ def shown_if_nonzero(value: Any) -> bool:
 
 
 def learning_rate(lr: Any, count: jax.Array) -> Any:
-    """The learning rate for the update numbered ``count`` (0 for the first): lr itself or lr(count)."""
+    """The learning rate of the update numbered ``count`` (0 for the first): lr or lr(count)."""
     return lr(count) if callable(lr) else lr
 
 
@@ -124,7 +128,7 @@ def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:
 
 
 def tree_cast_like(tree: Any, like: Any) -> Any:
-    """``tree`` with every leaf cast to the dtype of the matching leaf of ``like`` (dtype is kept)."""
+    """``tree`` with every leaf cast to the dtype of the matching leaf of ``like``."""
     return jax.tree.map(lambda x, p: jnp.asarray(x).astype(p.dtype), tree, like)
 
 
@@ -137,7 +141,7 @@ def tree_full_like(tree: Any, value: Any) -> Any:
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return str(value)
     if callable(value):
         return str(value)

@@ -21,7 +21,9 @@ def register(name: str, factory: Callable[..., Any]) -> None:
     if not isinstance(name, str) or not name.isidentifier():
         raise OptbenchError(f"stepper name {name!r} must be an identifier, e.g. 'my_adam'.")
     if not callable(factory):
-        raise OptbenchError(f"factory for stepper {name!r} must be callable, got {type(factory).__name__}.")
+        raise OptbenchError(
+            f"factory for stepper {name!r} must be callable, got {type(factory).__name__}."
+        )
     _FACTORIES[name] = factory
 
 
@@ -44,7 +46,9 @@ def hparam_names(name: str) -> list[str]:
 def defaults(name: str) -> dict[str, Any]:
     """The factory's default hyperparameters (``lr`` may have none)."""
     sig = inspect.signature(factory(name))
-    return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+    return {
+        k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty
+    }
 
 
 def get(name: str, **hparams: Any) -> Stepper:
@@ -62,11 +66,18 @@ def get(name: str, **hparams: Any) -> Stepper:
                 hint = closest(key, known)
                 did = f" Did you mean {hint!r}?" if hint else ""
                 raise OptbenchError(
-                    f"stepper {name!r} has no hyperparameter {key!r}; it takes {', '.join(known)}.{did}"
+                    f"stepper {name!r} has no hyperparameter {key!r}; "
+                    f"it takes {', '.join(known)}.{did}"
                 )
-        missing = [k for k, p in sig.parameters.items()
-                   if p.default is inspect.Parameter.empty and k not in hparams
-                   and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        missing = [
+            k
+            for k, p in sig.parameters.items()
+            if p.default is inspect.Parameter.empty
+            and k not in hparams
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
         if missing:
-            raise OptbenchError(f"stepper {name!r} needs {', '.join(missing)}, e.g. {name}:{missing[0]}=0.01.")
+            raise OptbenchError(
+                f"stepper {name!r} needs {', '.join(missing)}, e.g. {name}:{missing[0]}=0.01."
+            )
     return make(**hparams)

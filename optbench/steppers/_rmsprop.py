@@ -49,10 +49,10 @@ def rmsprop(
 
        b_t = \mu\, b_{t-1} + g_t / d_t,\quad b_0 = 0, \qquad \theta_t = \theta_{t-1} - \eta\, b_t
 
-    With ``momentum=0`` this is :math:`\theta_t = \theta_{t-1} - \eta\, g_t / d_t`. The learning rate
-    is outside the momentum buffer (torch); optax and Graves (2013) put it inside, which differs only
-    when :math:`\eta` follows a schedule. There is no bias correction. With ``eps=0`` (the lecture
-    writes none) a coordinate whose gradients have all been 0 gets update 0 instead of 0/0.
+    With ``momentum=0`` this is :math:`\theta_t = \theta_{t-1} - \eta\, g_t / d_t`. The learning
+    rate is outside the momentum buffer (torch); optax and Graves (2013) put it inside, which
+    differs only when :math:`\eta` follows a schedule. There is no bias correction. With ``eps=0``
+    (the lecture writes none) a coordinate whose gradients have all been 0 gets update 0, not 0/0.
 
     Args:
       lr: learning rate :math:`\eta > 0`, a number, a JAX array or a schedule. Default 0.01.
@@ -66,7 +66,8 @@ def rmsprop(
     Returns:
       A :class:`Stepper` equal to ``torch.optim.RMSprop(lr, alpha=decay, eps=eps, centered=centered,
       momentum=momentum)`` (``eps_in_sqrt=False``), and to ``optax.rmsprop(lr, decay=decay, eps=eps,
-      eps_in_sqrt=eps_in_sqrt, centered=centered, momentum=momentum or None)`` for a constant ``lr``.
+      eps_in_sqrt=eps_in_sqrt, centered=centered, momentum=momentum or None)`` for a constant
+      ``lr``.
 
     Known differences: optax's *default* is ``decay=0.9, eps_in_sqrt=True`` and torch's is
     ``alpha=0.99`` with :math:`\epsilon` outside: the same :math:`\rho` still gives different
@@ -74,8 +75,8 @@ def rmsprop(
 
     >>> import jax.numpy as jnp
     >>> s = rmsprop(lr=0.01); p = jnp.array([1.0]); u, st = s.update(2 * p, s.init(p), p)
-    >>> float(u[0])   # first step ~ -lr / sqrt(1 - rho)
-    -0.09999999403953552
+    >>> round(float(u[0]), 6)   # the first step is ~ -lr * sign(g) / sqrt(1 - rho)
+    -0.1
 
     References:
       Hinton, Srivastava & Swersky (2012), Neural Networks for Machine Learning, Lecture 6e;
@@ -121,12 +122,20 @@ def rmsprop(
         )
         return updates, new_state
 
-    hp = {"lr": lr, "decay": decay, "eps": eps, "eps_in_sqrt": eps_in_sqrt, "centered": centered,
-          "momentum": momentum}
+    hp = {
+        "lr": lr,
+        "decay": decay,
+        "eps": eps,
+        "eps_in_sqrt": eps_in_sqrt,
+        "centered": centered,
+        "momentum": momentum,
+    }
     shown = ("lr", "decay") + (("momentum",) if shown_if_nonzero(momentum) else ())
     display = "RMSprop (centered)" if centered else "RMSprop"
     root = r"\sqrt{s+\epsilon}" if eps_in_sqrt else r"(\sqrt{s}+\epsilon)"
     s_def = r"s = v - \bar g^2" if centered else r"s = v"
-    formula = (rf"v \leftarrow \rho v + (1-\rho) g^2,\ {s_def},\ "
-               rf"\theta \leftarrow \theta - \eta\, g / {root}")
+    formula = (
+        rf"v \leftarrow \rho v + (1-\rho) g^2,\ {s_def},\ "
+        rf"\theta \leftarrow \theta - \eta\, g / {root}"
+    )
     return Stepper(init, update, "rmsprop", hp, make_label(display, hp, shown), formula, rmsprop)

@@ -1,4 +1,4 @@
-"""Rprop: per-coordinate step sizes adapted from the sign of successive gradients (four variants)."""
+"""Rprop: per-coordinate step sizes adapted to the sign of successive gradients (four variants)."""
 
 from __future__ import annotations
 
@@ -99,8 +99,10 @@ def rprop(
       algorithm, NC'2000, 115-121.
     """
     if callable(lr):
-        raise OptbenchError(f"`lr` of rprop (={lr!r}) is the initial step size and must be a number, "
-                            "not a schedule.")
+        raise OptbenchError(
+            f"`lr` of rprop (={lr!r}) is the initial step size and must be a number, "
+            "not a schedule."
+        )
     check_lr(lr, "rprop")
     check_range("eta_minus", eta_minus, 0.0, 1.0, low_open=True, high_open=True, stepper="rprop")
     check_range("eta_plus", eta_plus, 1.0, low_open=True, stepper="rprop")
@@ -116,14 +118,17 @@ def rprop(
             step_size=tree_full_like(params, lr),
             prev_grad=tree_zeros_like(params),
             prev_update=tree_zeros_like(params) if backtracks else None,
-            prev_value=jnp.array(jnp.inf, jnp.result_type(*leaves)) if variant == "irprop+" else None,
+            prev_value=jnp.array(jnp.inf, jnp.result_type(*leaves))
+            if variant == "irprop+"
+            else None,
         )
 
     def update(grads, state, params=None, **extra):
         value = extra.get("value")
         if variant == "irprop+" and value is None:
             raise OptbenchError(
-                "rprop variant 'irprop+' needs the loss: call update(grads, state, params, value=loss)."
+                "rprop variant 'irprop+' needs the loss: call "
+                "update(grads, state, params, value=loss)."
             )
         # E(t) > E(t-1); at t = 1 prev_value is +inf, and s = 0 everywhere anyway
         worse = value > state.prev_value if variant == "irprop+" else True
@@ -139,26 +144,35 @@ def rprop(
                 move = jnp.where(flipped, jnp.where(worse, -last, 0.0), move)
             return move, step, g_kept
 
-        last = state.prev_update if backtracks else state.prev_grad  # a placeholder tree if unused
-        out = jax.tree.map(per_coordinate, grads, state.prev_grad, state.step_size, last)
-        is_triple = lambda x: isinstance(x, tuple)  # noqa: E731
-        moves = jax.tree.map(lambda o: o[0], out, is_leaf=is_triple)
-        steps = jax.tree.map(lambda o: o[1], out, is_leaf=is_triple)
-        kept = jax.tree.map(lambda o: o[2], out, is_leaf=is_triple)
+        leaves, treedef = jax.tree.flatten(grads)
+        last = state.prev_update if backtracks else state.prev_grad  # unused without backtracking
+        rest = (treedef.flatten_up_to(t) for t in (state.prev_grad, state.step_size, last))
+        per_leaf = list(map(per_coordinate, leaves, *rest))
+        moves, steps, kept = (treedef.unflatten([out[k] for out in per_leaf]) for k in range(3))
         updates = tree_cast_like(moves, grads)
         new_state = RpropState(
             count=state.count + 1,
             step_size=tree_cast_like(steps, grads),
             prev_grad=tree_cast_like(kept, grads),
             prev_update=updates if backtracks else None,
-            prev_value=(jnp.asarray(value).astype(state.prev_value.dtype)
-                        if variant == "irprop+" else None),
+            prev_value=(
+                jnp.asarray(value).astype(state.prev_value.dtype) if variant == "irprop+" else None
+            ),
         )
         return updates, new_state
 
-    hp = {"lr": lr, "eta_minus": eta_minus, "eta_plus": eta_plus, "min_step": min_step,
-          "max_step": max_step, "variant": variant}
-    formula = (r"\Delta \leftarrow \Delta\cdot\eta^{\pm},\ "
-               r"\theta \leftarrow \theta - \Delta\,\mathrm{sign}(g)")
-    return Stepper(init, update, "rprop", hp, make_label(_DISPLAY[variant], hp, ("lr",)), formula,
-                   rprop)
+    hp = {
+        "lr": lr,
+        "eta_minus": eta_minus,
+        "eta_plus": eta_plus,
+        "min_step": min_step,
+        "max_step": max_step,
+        "variant": variant,
+    }
+    formula = (
+        r"\Delta \leftarrow \Delta\cdot\eta^{\pm},\ "
+        r"\theta \leftarrow \theta - \Delta\,\mathrm{sign}(g)"
+    )
+    return Stepper(
+        init, update, "rprop", hp, make_label(_DISPLAY[variant], hp, ("lr",)), formula, rprop
+    )

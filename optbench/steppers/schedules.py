@@ -4,15 +4,12 @@ A schedule is a frozen dataclass, so it is hashable and equal by value (the comp
 cache on it), and it is called with the 0-based update index ``count`` (``learning_rate(lr, count)``
 in :mod:`optbench.steppers._base`): the first update uses ``schedule(0)``.
 
-==================  =========================================================================  ================================
-schedule            :math:`\eta(t)`, :math:`t = 0, 1, \dots`                                   equals
-==================  =========================================================================  ================================
-``Constant``        :math:`\eta_0`                                                             ``optax.constant_schedule``
-``StepDecay``       :math:`\eta_0\,\gamma^{\lfloor t/k \rfloor}`                               ``torch StepLR(step_size=k)``
-``Exponential``     :math:`\eta_0\,\gamma^{t}`                                                 ``torch ExponentialLR``
-``InverseTime``     :math:`\eta_0 / (1 + d\,t)`                                                torch Adagrad's ``lr_decay=d``
-``Cosine``          :math:`\eta_T + \tfrac12(\eta_0-\eta_T)(1+\cos(\pi\min(t,T)/T))`              ``optax.cosine_decay_schedule``
-==================  =========================================================================  ================================
+- ``Constant(lr)``: :math:`\eta_0` (``optax.constant_schedule``).
+- ``StepDecay(lr, every, factor)``: :math:`\eta_0\,\gamma^{\lfloor t/k \rfloor}` (torch ``StepLR``).
+- ``Exponential(lr, gamma)``: :math:`\eta_0\,\gamma^{t}` (torch ``ExponentialLR``).
+- ``InverseTime(lr, decay)``: :math:`\eta_0 / (1 + d\,t)` (torch Adagrad's ``lr_decay``).
+- ``Cosine(lr, steps, final_lr)``: :math:`\eta_T + \tfrac12(\eta_0-\eta_T)(1+\cos(\pi\min(t,T)/T))`
+  (``optax.cosine_decay_schedule``).
 
 >>> from optbench import steppers
 >>> s = steppers.adam(lr=steppers.schedules.Cosine(0.1, steps=200))
@@ -54,7 +51,7 @@ def _g(x: float) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Constant:
-    r""":math:`\eta(t) = \eta_0`: the same as passing the number, useful where a schedule is expected."""
+    r""":math:`\eta(t) = \eta_0`: the same as passing the number, for where a schedule is needed."""
 
     lr: float
 
@@ -70,10 +67,10 @@ class Constant:
 
 @dataclasses.dataclass(frozen=True)
 class StepDecay:
-    r""":math:`\eta(t) = \eta_0\,\gamma^{\lfloor t/k \rfloor}`: multiply by ``factor`` every ``every`` updates.
+    r""":math:`\eta(t) = \eta_0\,\gamma^{\lfloor t/k \rfloor}`: times ``factor`` every ``every``.
 
-    Equals ``torch.optim.lr_scheduler.StepLR(step_size=every, gamma=factor)`` stepped once per update,
-    and ``optax.exponential_decay(lr, every, factor, staircase=True)``.
+    Equals ``torch.optim.lr_scheduler.StepLR(step_size=every, gamma=factor)`` stepped once per
+    update, and ``optax.exponential_decay(lr, every, factor, staircase=True)``.
     """
 
     lr: float
@@ -116,7 +113,10 @@ class Exponential:
 
 @dataclasses.dataclass(frozen=True)
 class InverseTime:
-    r""":math:`\eta(t) = \eta_0 / (1 + d\,t)`, the 1/t decay of stochastic approximation (Robbins & Monro 1951).
+    r""":math:`\eta(t) = \eta_0 / (1 + d\,t)`: the 1/t decay of stochastic approximation.
+
+    Robbins & Monro (1951) need :math:`\sum \eta_t = \infty` and :math:`\sum \eta_t^2 < \infty`;
+    1/t meets both.
 
     Equals the learning rate ``torch.optim.Adagrad(lr, lr_decay=d)`` uses internally; optax has no
     1/t schedule (``optax.polynomial_schedule`` decays to a fixed end value instead).
@@ -138,7 +138,7 @@ class InverseTime:
 
 @dataclasses.dataclass(frozen=True)
 class Cosine:
-    r""":math:`\eta(t) = \eta_T + \tfrac12(\eta_0 - \eta_T)\,(1 + \cos(\pi \min(t, T)/T))`, then constant.
+    r""":math:`\eta(t) = \eta_T + \tfrac12(\eta_0 - \eta_T)(1 + \cos(\pi \min(t, T)/T))`: cosine.
 
     Equals ``optax.cosine_decay_schedule(lr, steps, alpha=final_lr/lr)`` and, for ``t <= T``,
     ``torch.optim.lr_scheduler.CosineAnnealingLR(T_max=steps, eta_min=final_lr)``.
@@ -155,7 +155,9 @@ class Cosine:
 
     def __call__(self, count: Any) -> Any:
         t = jnp.minimum(jnp.asarray(count), self.steps).astype(float)
-        return self.final_lr + 0.5 * (self.lr - self.final_lr) * (1.0 + jnp.cos(jnp.pi * t / self.steps))
+        return self.final_lr + 0.5 * (self.lr - self.final_lr) * (
+            1.0 + jnp.cos(jnp.pi * t / self.steps)
+        )
 
     def __str__(self) -> str:
         return f"cosine({_g(self.lr)}→{_g(self.final_lr)} in {self.steps})"

@@ -173,7 +173,7 @@ class FunctionAdapter(Adapter):
                 f"`update` (={update!r}) must be a function (params, grads, state)."
             )
         self.update, self.init = update, init
-        self.name = getattr(update, "__qualname__", type(update).__name__)
+        self.name = getattr(update, "__qualname__", type(update).__name__).replace(".<locals>", "")
         self.label = label or self.name
         try:
             self._takes_loss = "loss" in inspect.signature(update).parameters

@@ -91,15 +91,16 @@ def drive(
             rng, sub = jax.random.split(rng)
             loss, g = grad_fn(jnp.asarray(x), jnp.int32(t), sub)
             loss, g = float(loss), np.asarray(g)
-            new = None
-            if div is None and np.isfinite(loss):
+            new, alive = None, div is None
+            if alive and np.isfinite(loss):
                 new = np.asarray(adapter.step(g, loss), dtype=dtype)
                 if not (np.all(np.isfinite(new)) and np.all(np.abs(new) <= bound)):
                     div, new = t + 1, None
-            elif div is None:
+            elif alive:
                 div = t
-            losses.append(loss if div is None or div > t else (losses[-1] if losses else loss))
-            gnorms.append(float(np.linalg.norm(g)) if div is None or div > t else 0.0)
+            ok = alive and np.isfinite(loss)
+            losses.append(loss if ok or not losses else losses[-1])
+            gnorms.append(float(np.linalg.norm(g)) if alive else 0.0)
             unorms.append(float(np.linalg.norm(new - x)) if new is not None else 0.0)
             x = new if new is not None else x
             xs.append(x)

@@ -102,11 +102,12 @@ class Fact:
     measured: float
     tolerance: float
     detail: str = ""
+    measure: str = "max |difference|"
 
     def __str__(self) -> str:
         mark = "PASS" if self.passed else "FAIL"
         return (
-            f"{mark}  {self.name}: max |difference| {self.measured:.3g} "
+            f"{mark}  {self.name}: {self.measure} {self.measured:.3g} "
             f"(tolerance {self.tolerance:g}){self.detail}"
         )
 
@@ -232,62 +233,32 @@ def conformance(
         ignored.update(ign)
         return adapter
 
-    g0 = np.array([-7.0, 3e3, 0.25])
+    def check(name: str, err: float, tol: float, detail: str, measure: str = "max |difference|"):
+        facts.append(Fact(name, bool(err <= tol), float(err), tol, detail, measure))
+
+    g0, lr = np.array([-7.0, 3e3, 0.25]), fixed_hp["lr"]
     if family == "adam":
         first = np.diff(drive_gradients(make(fixed_hp), g0[None], start=np.zeros(3)), axis=0)[0]
-        err = float(np.max(np.abs(first + fixed_hp["lr"] * np.sign(g0))))
-        facts.append(
-            Fact(
-                "first step is about -lr*sign(g) when |g| >> eps",
-                err <= 1e-6 * fixed_hp["lr"],
-                err,
-                1e-6 * fixed_hp["lr"],
-                f" (lr={fixed_hp['lr']}, g={g0.tolist()})",
-            )
-        )
+        err = np.max(np.abs(first + lr * np.sign(g0)))
+        check("first step is about -lr*sign(g) when |g| >> eps", err, 1e-6 * lr,
+              f" (lr={lr}, g={g0.tolist()})")
     n = 12
     xs = drive_gradients(make(fixed_hp), np.tile(g0, (n, 1)), start=np.zeros(3))
     expect = _first_steps(family, fixed_hp, g0, n)
-    err = float(np.max(np.abs(np.diff(xs, axis=0) - expect) / np.maximum(np.abs(expect), 1e-300)))
-    facts.append(
-        Fact(CONSTANT_FACT[family] + " (relative)", err <= 1e-12, err, 1e-12, f" ({n} steps)")
-    )
+    err = np.max(np.abs(np.diff(xs, axis=0) - expect) / np.maximum(np.abs(expect), 1e-300))
+    check(CONSTANT_FACT[family], err, 1e-12, f" ({n} steps)", "max relative difference")
     got = drive_gradients(make(fixed_hp), GOLDEN_G)[1:, 0]
-    err = float(np.max(np.abs(got - np.asarray(golden))))
-    facts.append(
-        Fact(
-            "golden values on g = 1, 1, -1, 1, 0.5",
-            err <= gtol,
-            err,
-            gtol,
-            f" ({', '.join(f'{k}={v}' for k, v in fixed_hp.items())}; got "
-            f"{', '.join(f'{v:.10g}' for v in got)})",
-        )
-    )
+    hp_text = ", ".join(f"{k}={v}" for k, v in fixed_hp.items())
+    check("golden values on g = 1, 1, -1, 1, 0.5", np.max(np.abs(got - np.asarray(golden))), gtol,
+          f" ({hp_text}; got {', '.join(f'{v:.10g}' for v in got)})")
     rng = np.random.default_rng(0)
     seq = rng.normal(size=(50, 3)) * 10.0 ** rng.uniform(-3, 3, size=(50, 3))
     mine = drive_gradients(make(traj_hp), seq)
     ref = drive_gradients(_reference(family, traj_hp), seq)
-    err = float(np.max(np.abs(mine - ref)))
-    facts.append(
-        Fact(
-            "equals optbench's reference on a fixed gradient sequence",
-            err <= 1e-10,
-            err,
-            1e-10,
-            " (50 seeded steps, |g| from 1e-3 to 1e3)",
-        )
-    )
+    check("equals optbench's reference on a fixed gradient sequence", np.max(np.abs(mine - ref)),
+          1e-10, " (50 seeded steps, |g| from 1e-3 to 1e3)")
     result = compare(make(traj_hp), _reference(family, traj_hp), "rosenbrock", steps, atol=1e-10)
-    err = float(result.abs_diff.max())
     where = "" if result.agree else f"; first divergence at step {result.first_divergence}"
-    facts.append(
-        Fact(
-            "equals optbench's reference on a Rosenbrock trajectory",
-            result.agree,
-            err,
-            1e-10,
-            f" ({steps} steps, float64{where})",
-        )
-    )
+    check("equals optbench's reference on a Rosenbrock trajectory", result.abs_diff.max(), 1e-10,
+          f" ({steps} steps, float64{where})")
     return ConformanceReport(family, facts, tuple(sorted(ignored)))

@@ -70,6 +70,14 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
+def _dumps(record: dict) -> str:
+    """JSON with the metadata indented and one line per step of the iterates and losses."""
+    head = {k: v for k, v in record.items() if k not in ("params", "loss")}
+    text = json.dumps(head, indent=1)[:-2]
+    rows = ",\n  ".join(json.dumps(r) for r in record["params"])
+    return f'{text},\n "params": [\n  {rows}\n ],\n "loss": {json.dumps(record["loss"])}\n}}\n'
+
+
 class Golden:
     """Compares trajectories with golden files; made by the ``optbench_golden`` fixture."""
 
@@ -123,7 +131,7 @@ class Golden:
             from optbench._io import write_text
 
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(path, json.dumps(record, indent=1) + "\n")
+            write_text(path, _dumps(record))
             self._written.append(path)
             return path
         stored = json.loads(path.read_text(encoding="utf-8"))

@@ -73,85 +73,196 @@ def _ema(ox: Any, h: dict) -> Any:
 
 
 CASES = (
-    Case("sgd", "sgd", ({"lr": 1e-3}, {"lr": 1.8e-3}),
-         torch=lambda o, p, h: o.SGD(p, lr=h["lr"], foreach=False),
-         optax=lambda ox, h: ox.sgd(h["lr"])),
-    Case("heavy_ball", "momentum", ({"lr": 5e-4, "beta": 0.9}, {"lr": 1e-3, "beta": 0.5}),
-         torch=lambda o, p, h: o.SGD(p, lr=h["lr"], momentum=h["beta"], foreach=False),
-         optax=lambda ox, h: ox.sgd(h["lr"], momentum=h["beta"])),
-    Case("heavy_ball_dampened", "momentum",
-         ({"lr": 1e-3, "beta": 0.9, "dampening": 0.5}, {"lr": 5e-4, "beta": 0.7, "dampening": 0.2}),
-         torch=lambda o, p, h: o.SGD(p, lr=h["lr"], momentum=h["beta"], dampening=h["dampening"],
-                                     foreach=False)),
-    Case("ema", "momentum",
-         ({"lr": 5e-3, "beta": 0.9, "form": "ema"}, {"lr": 2e-3, "beta": 0.8, "form": "ema"}),
-         torch=lambda o, p, h: o.SGD(p, lr=h["lr"] * (1 - h["beta"]), momentum=h["beta"],
-                                     foreach=False),
-         optax=_ema),
-    Case("nesterov", "nesterov", ({"lr": 5e-4, "beta": 0.9}, {"lr": 1e-3, "beta": 0.6}),
-         torch=lambda o, p, h: o.SGD(p, lr=h["lr"], momentum=h["beta"], nesterov=True,
-                                     foreach=False),
-         optax=lambda ox, h: ox.sgd(h["lr"], momentum=h["beta"], nesterov=True)),
-    Case("rmsprop", "rmsprop", ({"lr": 1e-3}, {"lr": 5e-3, "decay": 0.9, "eps": 1e-4}),
-         torch=lambda o, p, h: o.RMSprop(p, lr=h["lr"], alpha=h["decay"], eps=h["eps"],
-                                         foreach=False),
-         optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"], eps_in_sqrt=False),
-         differs=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"])),
-    Case("rmsprop_centered", "rmsprop",
-         ({"lr": 1e-3, "centered": True}, {"lr": 3e-3, "decay": 0.95, "centered": True}),
-         torch=lambda o, p, h: o.RMSprop(p, lr=h["lr"], alpha=h["decay"], eps=h["eps"],
-                                         centered=True, foreach=False),
-         optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"], eps_in_sqrt=False,
-                                        centered=True)),
-    Case("rmsprop_momentum", "rmsprop",
-         ({"lr": 1e-3, "momentum": 0.9}, {"lr": 5e-4, "momentum": 0.5, "centered": True}),
-         torch=lambda o, p, h: o.RMSprop(p, lr=h["lr"], alpha=h["decay"], eps=h["eps"],
-                                         momentum=h["momentum"], centered=h["centered"],
-                                         foreach=False),
-         optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"], eps_in_sqrt=False,
-                                        momentum=h["momentum"], centered=h["centered"])),
-    Case("rmsprop_eps_in_sqrt", "rmsprop",
-         ({"lr": 1e-3, "decay": 0.9, "eps_in_sqrt": True},
-          {"lr": 3e-3, "decay": 0.9, "eps": 1e-4, "eps_in_sqrt": True}),
-         optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"])),
-    Case("rprop", "rprop",
-         ({"lr": 0.01}, {"lr": 0.1, "eta_minus": 0.4, "eta_plus": 1.3, "max_step": 1.0}),
-         torch=lambda o, p, h: o.Rprop(p, lr=h["lr"], etas=(h["eta_minus"], h["eta_plus"]),
-                                       step_sizes=(h["min_step"], h["max_step"]), foreach=False)),
-    Case("adam", "adam", ({"lr": 0.01}, {"lr": 0.05, "b1": 0.8, "b2": 0.99}),
-         torch=lambda o, p, h: o.Adam(p, lr=h["lr"], betas=(h["b1"], h["b2"]), eps=h["eps"],
-                                      foreach=False),
-         optax=lambda ox, h: ox.adam(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"])),
-    Case("adam_eps_in_sqrt", "adam",
-         ({"lr": 0.01, "eps": 1e-3, "eps_in_sqrt": True},
-          {"lr": 0.05, "b1": 0.8, "b2": 0.99, "eps": 1e-6, "eps_in_sqrt": True}),
-         optax=lambda ox, h: ox.adam(h["lr"], b1=h["b1"], b2=h["b2"], eps=0.0, eps_root=h["eps"])),
-    Case("amsgrad", "adam",
-         ({"lr": 0.01, "amsgrad": True}, {"lr": 0.05, "b1": 0.8, "b2": 0.99, "amsgrad": True}),
-         torch=lambda o, p, h: o.Adam(p, lr=h["lr"], betas=(h["b1"], h["b2"]), eps=h["eps"],
-                                      amsgrad=True, foreach=False),
-         differs=lambda ox, h: ox.amsgrad(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"])),
-    Case("amsgrad_paper", "adam",
-         ({"lr": 0.01, "amsgrad": True, "bias_correction": False},
-          {"lr": 0.05, "b1": 0.8, "b2": 0.99, "amsgrad": True, "bias_correction": False}),
-         optax=lambda ox, h: ox.amsgrad(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"],
-                                        bias_correction_mu=False, bias_correction_nu=False)),
-    Case("adamw", "adamw", ({"lr": 0.01}, {"lr": 0.05, "weight_decay": 0.1}),
-         torch=lambda o, p, h: o.AdamW(p, lr=h["lr"], betas=(h["b1"], h["b2"]), eps=h["eps"],
-                                       weight_decay=h["weight_decay"], foreach=False),
-         optax=lambda ox, h: ox.adamw(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"],
-                                      weight_decay=h["weight_decay"])),
-    Case("adagrad", "adagrad", ({"lr": 0.1}, {"lr": 0.5, "initial_accumulator": 0.1}),
-         torch=lambda o, p, h: o.Adagrad(p, lr=h["lr"], eps=h["eps"],
-                                         initial_accumulator_value=h["initial_accumulator"],
-                                         foreach=False)),
-    Case("adagrad_eps0", "adagrad",
-         ({"lr": 0.1, "eps": 0.0}, {"lr": 0.5, "eps": 0.0, "initial_accumulator": 0.1}),
-         torch=lambda o, p, h: o.Adagrad(p, lr=h["lr"], eps=0.0,
-                                         initial_accumulator_value=h["initial_accumulator"],
-                                         foreach=False),
-         optax=lambda ox, h: ox.adagrad(h["lr"], initial_accumulator_value=h["initial_accumulator"],
-                                        eps=0.0)),
+    Case(
+        "sgd",
+        "sgd",
+        ({"lr": 1e-3}, {"lr": 1.8e-3}),
+        torch=lambda o, p, h: o.SGD(p, lr=h["lr"], foreach=False),
+        optax=lambda ox, h: ox.sgd(h["lr"]),
+    ),
+    Case(
+        "heavy_ball",
+        "momentum",
+        ({"lr": 5e-4, "beta": 0.9}, {"lr": 1e-3, "beta": 0.5}),
+        torch=lambda o, p, h: o.SGD(p, lr=h["lr"], momentum=h["beta"], foreach=False),
+        optax=lambda ox, h: ox.sgd(h["lr"], momentum=h["beta"]),
+    ),
+    Case(
+        "heavy_ball_dampened",
+        "momentum",
+        ({"lr": 1e-3, "beta": 0.9, "dampening": 0.5}, {"lr": 5e-4, "beta": 0.7, "dampening": 0.2}),
+        torch=lambda o, p, h: o.SGD(
+            p, lr=h["lr"], momentum=h["beta"], dampening=h["dampening"], foreach=False
+        ),
+    ),
+    Case(
+        "ema",
+        "momentum",
+        ({"lr": 5e-3, "beta": 0.9, "form": "ema"}, {"lr": 2e-3, "beta": 0.8, "form": "ema"}),
+        torch=lambda o, p, h: o.SGD(
+            p, lr=h["lr"] * (1 - h["beta"]), momentum=h["beta"], foreach=False
+        ),
+        optax=_ema,
+    ),
+    Case(
+        "nesterov",
+        "nesterov",
+        ({"lr": 5e-4, "beta": 0.9}, {"lr": 1e-3, "beta": 0.6}),
+        torch=lambda o, p, h: o.SGD(
+            p, lr=h["lr"], momentum=h["beta"], nesterov=True, foreach=False
+        ),
+        optax=lambda ox, h: ox.sgd(h["lr"], momentum=h["beta"], nesterov=True),
+    ),
+    Case(
+        "rmsprop",
+        "rmsprop",
+        ({"lr": 1e-3}, {"lr": 5e-3, "decay": 0.9, "eps": 1e-4}),
+        torch=lambda o, p, h: o.RMSprop(
+            p, lr=h["lr"], alpha=h["decay"], eps=h["eps"], foreach=False
+        ),
+        optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"], eps_in_sqrt=False),
+        differs=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"]),
+    ),
+    Case(
+        "rmsprop_centered",
+        "rmsprop",
+        ({"lr": 1e-3, "centered": True}, {"lr": 3e-3, "decay": 0.95, "centered": True}),
+        torch=lambda o, p, h: o.RMSprop(
+            p, lr=h["lr"], alpha=h["decay"], eps=h["eps"], centered=True, foreach=False
+        ),
+        optax=lambda ox, h: ox.rmsprop(
+            h["lr"], decay=h["decay"], eps=h["eps"], eps_in_sqrt=False, centered=True
+        ),
+    ),
+    Case(
+        "rmsprop_momentum",
+        "rmsprop",
+        ({"lr": 1e-3, "momentum": 0.9}, {"lr": 5e-4, "momentum": 0.5, "centered": True}),
+        torch=lambda o, p, h: o.RMSprop(
+            p,
+            lr=h["lr"],
+            alpha=h["decay"],
+            eps=h["eps"],
+            momentum=h["momentum"],
+            centered=h["centered"],
+            foreach=False,
+        ),
+        optax=lambda ox, h: ox.rmsprop(
+            h["lr"],
+            decay=h["decay"],
+            eps=h["eps"],
+            eps_in_sqrt=False,
+            momentum=h["momentum"],
+            centered=h["centered"],
+        ),
+    ),
+    Case(
+        "rmsprop_eps_in_sqrt",
+        "rmsprop",
+        (
+            {"lr": 1e-3, "decay": 0.9, "eps_in_sqrt": True},
+            {"lr": 3e-3, "decay": 0.9, "eps": 1e-4, "eps_in_sqrt": True},
+        ),
+        optax=lambda ox, h: ox.rmsprop(h["lr"], decay=h["decay"], eps=h["eps"]),
+    ),
+    Case(
+        "rprop",
+        "rprop",
+        ({"lr": 0.01}, {"lr": 0.1, "eta_minus": 0.4, "eta_plus": 1.3, "max_step": 1.0}),
+        torch=lambda o, p, h: o.Rprop(
+            p,
+            lr=h["lr"],
+            etas=(h["eta_minus"], h["eta_plus"]),
+            step_sizes=(h["min_step"], h["max_step"]),
+            foreach=False,
+        ),
+    ),
+    Case(
+        "adam",
+        "adam",
+        ({"lr": 0.01}, {"lr": 0.05, "b1": 0.8, "b2": 0.99}),
+        torch=lambda o, p, h: o.Adam(
+            p, lr=h["lr"], betas=(h["b1"], h["b2"]), eps=h["eps"], foreach=False
+        ),
+        optax=lambda ox, h: ox.adam(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"]),
+    ),
+    Case(
+        "adam_eps_in_sqrt",
+        "adam",
+        (
+            {"lr": 0.01, "eps": 1e-3, "eps_in_sqrt": True},
+            {"lr": 0.05, "b1": 0.8, "b2": 0.99, "eps": 1e-6, "eps_in_sqrt": True},
+        ),
+        optax=lambda ox, h: ox.adam(h["lr"], b1=h["b1"], b2=h["b2"], eps=0.0, eps_root=h["eps"]),
+    ),
+    Case(
+        "amsgrad",
+        "adam",
+        ({"lr": 0.01, "amsgrad": True}, {"lr": 0.05, "b1": 0.8, "b2": 0.99, "amsgrad": True}),
+        torch=lambda o, p, h: o.Adam(
+            p, lr=h["lr"], betas=(h["b1"], h["b2"]), eps=h["eps"], amsgrad=True, foreach=False
+        ),
+        differs=lambda ox, h: ox.amsgrad(h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"]),
+    ),
+    Case(
+        "amsgrad_paper",
+        "adam",
+        (
+            {"lr": 0.01, "amsgrad": True, "bias_correction": False},
+            {"lr": 0.05, "b1": 0.8, "b2": 0.99, "amsgrad": True, "bias_correction": False},
+        ),
+        optax=lambda ox, h: ox.amsgrad(
+            h["lr"],
+            b1=h["b1"],
+            b2=h["b2"],
+            eps=h["eps"],
+            bias_correction_mu=False,
+            bias_correction_nu=False,
+        ),
+    ),
+    Case(
+        "adamw",
+        "adamw",
+        ({"lr": 0.01}, {"lr": 0.05, "weight_decay": 0.1}),
+        torch=lambda o, p, h: o.AdamW(
+            p,
+            lr=h["lr"],
+            betas=(h["b1"], h["b2"]),
+            eps=h["eps"],
+            weight_decay=h["weight_decay"],
+            foreach=False,
+        ),
+        optax=lambda ox, h: ox.adamw(
+            h["lr"], b1=h["b1"], b2=h["b2"], eps=h["eps"], weight_decay=h["weight_decay"]
+        ),
+    ),
+    Case(
+        "adagrad",
+        "adagrad",
+        ({"lr": 0.1}, {"lr": 0.5, "initial_accumulator": 0.1}),
+        torch=lambda o, p, h: o.Adagrad(
+            p,
+            lr=h["lr"],
+            eps=h["eps"],
+            initial_accumulator_value=h["initial_accumulator"],
+            foreach=False,
+        ),
+    ),
+    Case(
+        "adagrad_eps0",
+        "adagrad",
+        ({"lr": 0.1, "eps": 0.0}, {"lr": 0.5, "eps": 0.0, "initial_accumulator": 0.1}),
+        torch=lambda o, p, h: o.Adagrad(
+            p,
+            lr=h["lr"],
+            eps=0.0,
+            initial_accumulator_value=h["initial_accumulator"],
+            foreach=False,
+        ),
+        optax=lambda ox, h: ox.adagrad(
+            h["lr"], initial_accumulator_value=h["initial_accumulator"], eps=0.0
+        ),
+    ),
 )
 
 
@@ -164,8 +275,9 @@ def data_key(source: str, case: str, prob: str, run: int) -> str:
     return f"{source}/{case}/{prob}/{run}"
 
 
-def torch_trajectory(make: TorchMaker, hparams: dict, prob: str, start: Any,
-                     steps: int = STEPS) -> np.ndarray:
+def torch_trajectory(
+    make: TorchMaker, hparams: dict, prob: str, start: Any, steps: int = STEPS
+) -> np.ndarray:
     """``(steps + 1, 2)`` iterates of a torch.optim optimizer, float64."""
     import torch
 
@@ -181,8 +293,9 @@ def torch_trajectory(make: TorchMaker, hparams: dict, prob: str, start: Any,
     return np.stack(out)
 
 
-def optax_trajectory(make: OptaxMaker, hparams: dict, prob: str, start: Any,
-                     steps: int = STEPS) -> np.ndarray:
+def optax_trajectory(
+    make: OptaxMaker, hparams: dict, prob: str, start: Any, steps: int = STEPS
+) -> np.ndarray:
     """``(steps + 1, 2)`` iterates of an optax transformation (its own jitted loop), float64."""
     import optax
 
@@ -214,7 +327,8 @@ def rprop_fixed_gradients() -> np.ndarray:
     """A fixed gradient sequence (2 coordinates) with frequent sign changes and an exact zero."""
     rng = np.random.default_rng(RPROP_FIXED["seed"])
     g = rng.choice([-1.0, 1.0], size=(RPROP_FIXED["steps"], 2), p=[0.3, 0.7]) * rng.uniform(
-        0.5, 2.0, size=(RPROP_FIXED["steps"], 2))
+        0.5, 2.0, size=(RPROP_FIXED["steps"], 2)
+    )
     g[7, 0] = 0.0
     return g
 
@@ -256,18 +370,26 @@ def main() -> None:
                 hp, x0 = case.hparams(setting), STARTS[prob][start]
                 if case.torch is not None:
                     data[data_key("torch", case.key, prob, run)] = torch_trajectory(
-                        case.torch, hp, prob, x0)
+                        case.torch, hp, prob, x0
+                    )
                 if case.optax is not None and (case.torch is None or run == 0):
                     data[data_key("optax", case.key, prob, run)] = optax_trajectory(
-                        case.optax, hp, prob, x0)
+                        case.optax, hp, prob, x0
+                    )
                 if case.differs is not None:
                     data[data_key("differs", case.key, prob, run)] = optax_trajectory(
-                        case.differs, hp, prob, x0)
+                        case.differs, hp, prob, x0
+                    )
     grads = rprop_fixed_gradients()
     data["rprop_fixed/grads"] = grads
     data["rprop_fixed/optax_updates"] = optax_rprop_updates(grads, RPROP_FIXED["lr"])
-    meta = {"steps": STEPS, "torch": torch.__version__, "optax": optax.__version__,
-            "jax": jax.__version__, "dtype": "float64"}
+    meta = {
+        "steps": STEPS,
+        "torch": torch.__version__,
+        "optax": optax.__version__,
+        "jax": jax.__version__,
+        "dtype": "float64",
+    }
     data["meta"] = np.array(json.dumps(meta, sort_keys=True))
     write_bytes(DATA, npz_bytes(data))
     print(f"wrote {len(data)} arrays, {os.path.getsize(DATA) / 1024:.0f} KiB: {DATA}")

@@ -1,0 +1,25 @@
+"""Overfitting: training vs validation curves, with the early-stopping point marked."""
+
+from pathlib import Path
+
+from optbench.gallery._train import train
+
+NAME = "overfitting"
+TITLE = "Overfitting and early stopping"
+CAPTION = (
+    "A 2-64-64-1 ReLU network on 36 noisy training points (40% of the moons set held out). The "
+    "training loss keeps falling towards zero while the validation loss turns up after a few "
+    "epochs: the network memorizes the noise. Early stopping keeps the network at the best "
+    "validation epoch (marked) and shows where training would have stopped with patience 30."
+)
+REPRODUCE = """\
+optbench train moons:n=60,noise=0.35 --model mlp:64,64:relu --batch full --epochs 400 \\
+    --validation 0.4 --patience 30 -o overfitting
+"""
+
+
+def render(out: Path, quick: bool) -> list[Path]:
+    epochs = "40" if quick else "400"
+    return train(["moons:n=60,noise=0.35", "--model", "mlp:64,64:relu", "--batch", "full",
+                  "--epochs", epochs, "--validation", "0.4", "--patience", "30"],
+                 out / NAME, keep=("curves.png",), quick=quick)
