@@ -1,0 +1,135 @@
+"""The tidy results table of a sweep: one row per (configuration, seed, start), NumPy columns."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from typing import Any
+
+import numpy as np
+
+KINDS = ("", "nan", "inf", "blow-up", "stalled", "invalid")
+
+
+def coco_targets(f_min: float, high: float = 1e2, low: float = 1e-8, per_decade: int = 5) -> np.ndarray:
+    r"""COCO-style targets :math:`f_{min} + 10^{k}`, k from log10(high) down to log10(low), 5 per decade.
+
+    Reference: Hansen et al. (2021), COCO: a platform for comparing continuous optimizers in a
+    black-box setting, Optimization Methods and Software 36(1).
+    """
+    exps = np.linspace(np.log10(high), np.log10(low), int(round(np.log10(high / low) * per_decade)) + 1)
+    return f_min + 10.0 ** exps
+
+
+def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """(runs, targets): the first step whose loss is <= each target, -1 if never.
+
+    The running minimum of a loss curve is non-increasing, so the first hit of target ``f`` is the
+    number of steps whose running minimum is still above ``f``.
+    """
+    run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss), axis=1)
+    hits = (run_min[:, :, None] > targets[None, None, :]).sum(axis=1)
+    return np.where(hits > loss.shape[1] - 1, -1, hits).astype(np.int64)
+
+
+@dataclasses.dataclass(eq=False)
+class SweepResult:
+    """A sweep's table. Columns are NumPy arrays of equal length (one entry per run).
+
+    Attributes:
+      hparams: name -> values of the hyperparameters that varied.
+      seed, start: the seed and the index of the start point of each run.
+      final_loss, best_loss: the last and the smallest recorded loss (frozen at divergence).
+      diverged_at: first bad step, -1 if none. kind: '', 'nan', 'inf', 'blow-up', 'stalled'
+        (never left its start) or 'invalid' (a hyperparameter value outside its range; not run).
+      hits: (runs, targets) the first step reaching each target, -1 if never.
+      targets: the target losses; f_min: the minimum they are measured from.
+      wall_time: seconds, the run's share of its chunk's wall time.
+      losses, params: per-run trajectories, only when kept.
+      meta: problem, stepper, steps, dtype, starts, and the errors of invalid values.
+    """
+
+    hparams: dict[str, np.ndarray]
+    seed: np.ndarray
+    start: np.ndarray
+    final_loss: np.ndarray
+    best_loss: np.ndarray
+    diverged_at: np.ndarray
+    kind: np.ndarray
+    hits: np.ndarray
+    targets: np.ndarray
+    f_min: float
+    wall_time: np.ndarray
+    losses: np.ndarray | None = None
+    params: np.ndarray | None = None
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.seed)
+
+    @property
+    def failed(self) -> np.ndarray:
+        """Divergence and invalid values count as failure."""
+        return np.isin(self.kind, ("nan", "inf", "blow-up", "invalid"))
+
+    def columns(self) -> dict[str, np.ndarray]:
+        cols: dict[str, np.ndarray] = dict(self.hparams)
+        cols.update(seed=self.seed, start=self.start, final_loss=self.final_loss,
+                    best_loss=self.best_loss, diverged_at=self.diverged_at, kind=self.kind)
+        for j, t in enumerate(self.targets):
+            cols[f"hit_{t - self.f_min:.1e}"] = self.hits[:, j]
+        cols["wall_time"] = self.wall_time
+        return cols
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain-Python dict per row."""
+        cols = self.columns()
+        return [{k: v[i].item() for k, v in cols.items()} for i in range(len(self))]
+
+    def to_csv(self, path: Any = None) -> str:
+        """The table as CSV text (floats with 9 significant digits); written atomically if ``path``."""
+        cols = self.columns()
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for i in range(len(self)):
+            w.writerow([_cell(v[i]) for v in cols.values()])
+        text = buf.getvalue()
+        if path is not None:
+            from .._io import write_text
+
+            write_text(path, text)
+        return text
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from .._errors import OptbenchError
+
+            raise OptbenchError("`to_pandas()` needs pandas; install it with `pip install pandas`.") from None
+        return pd.DataFrame(self.columns())
+
+    def best(self) -> dict[str, Any]:
+        """The configuration with the smallest mean final loss over seeds and starts (failures = inf)."""
+        keys, groups = self.groups()
+        scores = [np.mean(np.where(self.failed[g], np.inf, self.final_loss[g])) for g in groups]
+        i = int(np.argmin(scores))
+        return {"hparams": keys[i], "rows": groups[i], "mean_final_loss": float(scores[i])}
+
+    def groups(self) -> tuple[list[dict[str, float]], list[np.ndarray]]:
+        """The distinct configurations, in grid order, and the row indices of each."""
+        names = list(self.hparams)
+        stacked = np.stack([self.hparams[n] for n in names], axis=1) if names else np.zeros((len(self), 0))
+        _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        keys = [{n: float(stacked[first[o], j]) for j, n in enumerate(names)} for o in order]
+        return keys, [np.flatnonzero(inverse.ravel() == o) for o in order]
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, (np.floating, float)):
+        return "" if np.isnan(v) else f"{v:.9g}"
+    return str(v.item() if hasattr(v, "item") else v)
