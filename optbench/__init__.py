@@ -23,6 +23,11 @@ _LAZY = {
     "analysis": ("optbench.analysis", None),
     "networks": ("optbench.networks", None),
     "testing": ("optbench.testing", None),
+    "sweeps": ("optbench.sweeps", None),
+    "sweep": ("optbench.sweeps", "sweep"),
+    "compare": ("optbench.sweeps", "compare"),
+    "render": ("optbench.render", None),
+    "gallery": ("optbench.gallery", None),
 }
 
 __all__ = sorted(_LAZY)

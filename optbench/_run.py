@@ -55,6 +55,7 @@ class Trajectory:
     key: int
     dtype: str
     extras: dict[str, Any] = dataclasses.field(default_factory=dict)
+    formula: str = ""
 
     @property
     def final_loss(self) -> float:
@@ -308,6 +309,7 @@ def run(
         key=int(key),
         dtype=dtype,
         extras=extras,
+        formula=getattr(stepper, "formula", "") or "",
     )
 
 

@@ -1,0 +1,144 @@
+"""``optbench race``: race steppers on a surface; write the animation, the plot and the data."""
+
+from __future__ import annotations
+
+import argparse
+
+# The lecture set, with learning rates that behave on each catalog surface from its default start
+# (chosen by running them: every path moves visibly in 300 steps and none diverges). Surfaces not
+# listed get rates derived from the Hessian at the start and the size of the plot.
+LECTURE_SET = ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")
+LECTURE_LR: dict[str, dict[str, float]] = {
+    "rosenbrock": {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "rmsprop": 1e-2, "rprop": 1e-2,
+                   "adam": 5e-2},
+    "quadratic": {"sgd": 0.1, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.02, "rprop": 0.05,
+                  "adam": 0.05},
+    "beale": {"sgd": 1e-2, "momentum": 3e-3, "nesterov": 3e-3, "rmsprop": 1e-2, "rprop": 1e-2,
+              "adam": 5e-2},
+    "himmelblau": {"sgd": 5e-3, "momentum": 1e-3, "nesterov": 1e-3, "rmsprop": 5e-2, "rprop": 5e-2,
+                   "adam": 0.1},
+    "saddle": {"sgd": 2e-2, "momentum": 5e-3, "nesterov": 5e-3, "rmsprop": 5e-3, "rprop": 1e-2,
+               "adam": 1e-2},
+}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("surface", metavar="SURFACE[:key=value,...]",
+                   help="a catalog surface (see `optbench list`) or path/to/file.py:function")
+    p.add_argument("steppers", nargs="*", metavar="STEPPER[:key=value,...]",
+                   help="steppers to race (default: the lecture set sgd, momentum, nesterov, "
+                   "rmsprop, rprop, adam with rates suited to the surface)")
+    p.add_argument("--steps", type=int, default=300, help="steps per stepper (default 300)")
+    p.add_argument("--start", metavar="X,Y", help="start point (default: the surface's); "
+                   "write --start=-1,2 for a negative first coordinate")
+    p.add_argument("-o", "--out", metavar="DIR", help="output folder (default ./optbench-out/SURFACE/)")
+    p.add_argument("--format", default="gif", help="gif, mp4 or png (default gif)")
+    p.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
+    p.add_argument("--duration", type=float, default=8.0, help="length in seconds (default 8)")
+    p.add_argument("--size", type=int, default=600, help="picture side in pixels (default 600)")
+    p.add_argument("--theme", default="light", help="light or dark")
+    p.add_argument("--lang", default="en", help="en or ru (labels)")
+    p.add_argument("--title", help="title over the animation")
+    p.add_argument("--panels", action="store_true", help="one panel per stepper")
+    p.add_argument("--formula", action="store_true", help="show each update rule in the legend")
+    p.add_argument("--seed", type=int, default=0, help="seed for gradient noise (default 0)")
+
+
+def lecture_steppers(surface) -> list[str]:
+    """The lecture set as specs, with learning rates for ``surface``."""
+    import numpy as np
+
+    table = LECTURE_LR.get(surface.name)
+    if table is None:
+        from optbench.analysis import lr_limits
+
+        extent = float(np.max(surface.bounds[:, 1] - surface.bounds[:, 0]))
+        try:
+            eta = float(lr_limits(surface).eta_max)
+        except Exception:  # noqa: BLE001 - a surface whose Hessian we cannot use: fall back to size
+            eta = float("nan")
+        gd = 0.5 * eta if np.isfinite(eta) and eta > 0 else 1e-3 * extent
+        table = {"sgd": gd, "momentum": 0.2 * gd, "nesterov": 0.2 * gd, "rmsprop": 2e-3 * extent,
+                 "rprop": 2e-3 * extent, "adam": 5e-3 * extent}
+    return [f"{name}:lr={table[name]:.3g}" for name in LECTURE_SET]
+
+
+def _start(text: str | None):
+    from optbench._errors import OptbenchError
+
+    if text is None:
+        return None
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise OptbenchError(f"`--start` (={text!r}) must be numbers separated by commas, e.g. -1.5,2.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from optbench._errors import OptbenchError
+    from optbench.render._style import FORMATS, check_positive, style
+
+    # Validate every option before computing or writing anything.
+    if args.format not in FORMATS:
+        from optbench._errors import unknown
+
+        raise unknown("format", args.format, FORMATS)
+    style(args.theme, args.lang)
+    if args.format == "mp4":
+        try:
+            import imageio_ffmpeg  # noqa: F401
+        except ImportError:
+            raise OptbenchError(
+                "--format mp4 needs imageio-ffmpeg; install it with: pip install \"optbench[video]\"."
+            ) from None
+    for name in ("fps", "duration"):
+        check_positive(name, getattr(args, name))
+    check_positive("size", args.size, integer=True)
+    if args.steps <= 0:
+        raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
+    start = _start(args.start)
+
+    import optbench
+    from optbench import render
+    from optbench._io import output_dir
+    from optbench._run import resolve_stepper
+    from optbench.render._files import write_json
+
+    surface = optbench.surfaces.get_spec(args.surface)
+    if surface.dim != 2:
+        raise OptbenchError(f"surface {surface.name!r} is {surface.dim}-D; a race is drawn on 2-D surfaces.")
+    if start is not None:
+        surface.check_point(start, "--start")
+    specs = args.steppers or lecture_steppers(surface)
+    steppers = [resolve_stepper(s) for s in specs]
+    out = output_dir(args.out or Path("optbench-out") / surface.name)
+
+    runs = optbench.race(surface, steppers, args.steps, start=start, key=args.seed)
+    eta_max = None
+    if any(t.stepper == "sgd" for t in runs):
+        from optbench.analysis import lr_limits
+
+        try:
+            eta_max = float(lr_limits(surface, at=runs[0].start).eta_max)
+        except Exception:  # noqa: BLE001 - the note is optional; a surface may have no usable Hessian
+            eta_max = None
+    written = [
+        render.animate(runs, surface, out / f"race.{args.format}", fps=args.fps,
+                       duration=args.duration, size=args.size, theme=args.theme, lang=args.lang,
+                       title=args.title, panels=args.panels, show_formula=args.formula),
+        render.convergence(runs, out / "convergence.png", surface=surface, eta_max=eta_max,
+                           theme=args.theme, lang=args.lang, title=args.title),
+        render.trajectories_csv(runs, out / "trajectories.csv"),
+    ]
+    record = render.run_record(runs, args.surface, surface, command="race", extra={
+        "specs": specs, "format": args.format, "fps": args.fps, "duration": args.duration,
+        "size": args.size, "theme": args.theme, "lang": args.lang, "panels": args.panels})
+    written.append(write_json(out / "run.json", record))
+    for t in runs:
+        status = f"diverged at step {t.diverged_at}" if t.diverged else f"final loss {t.final_loss:.4g}"
+        print(f"  {t.label:<40s} {status}")
+    for path in written:
+        print(path)
+    return 0
