@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from optbench.gallery._train import train
+from optbench.gallery._command import command
 
 NAME = "logreg_vs_mlp"
 TITLE = "Logistic regression vs a multilayer perceptron on concentric circles"
@@ -18,9 +18,9 @@ optbench train circles --model mlp:16,16:tanh --epochs 60 -o mlp
 
 
 def render(out: Path, quick: bool) -> list[Path]:
-    epochs = "8" if quick else "60"
+    extra = ["--epochs", "8", "--frames", "6"] if quick else ["--epochs", "60"]
     files = []
-    for model, sub in (("logistic", "logistic"), ("mlp:16,16:tanh", "mlp")):
-        files += train(["circles", "--model", model, "--epochs", epochs], out / NAME / sub,
-                       keep=("boundary.gif",), quick=quick)
+    for model, name in (("logistic", "logistic"), ("mlp:16,16:tanh", "mlp")):
+        files += command(["train", "circles", "--model", model, *extra], out,
+                         {"boundary.gif": f"{NAME}_{name}.gif"})
     return files

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from optbench.gallery._train import train
+from optbench.gallery._command import command
 
 NAME = "overfitting"
 TITLE = "Overfitting and early stopping"
@@ -19,7 +19,7 @@ optbench train moons:n=60,noise=0.35 --model mlp:64,64:relu --batch full --epoch
 
 
 def render(out: Path, quick: bool) -> list[Path]:
-    epochs = "40" if quick else "400"
-    return train(["moons:n=60,noise=0.35", "--model", "mlp:64,64:relu", "--batch", "full",
-                  "--epochs", epochs, "--validation", "0.4", "--patience", "30"],
-                 out / NAME, keep=("curves.png",), quick=quick)
+    epochs = ["--epochs", "40", "--frames", "4"] if quick else ["--epochs", "400"]
+    return command(["train", "moons:n=60,noise=0.35", "--model", "mlp:64,64:relu", "--batch",
+                    "full", *epochs, "--validation", "0.4", "--patience", "30"], out,
+                   {"curves.png": "overfitting.png"})

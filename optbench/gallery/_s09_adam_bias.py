@@ -1,0 +1,21 @@
+"""Adam with and without bias correction: the first steps."""
+
+from pathlib import Path
+
+from optbench.gallery._race import race
+
+NAME = "adam_bias_correction"
+TITLE = "Adam with and without bias correction: the first steps"
+CAPTION = (
+    "Both moments start at zero. With bias correction (m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) the first "
+    "step is about lr·sign(g). Without it the first step is lr·(1−β₁)g/√((1−β₂)g²) ≈ 3.2·lr, and "
+    "the early steps overshoot before the averages warm up."
+)
+REPRODUCE = """\
+optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false --steps 40 --panels
+"""
+
+
+def render(out: Path, quick: bool) -> list[Path]:
+    return race(NAME, ["quadratic:kappa=10", "adam:lr=0.2", "adam:lr=0.2,bias_correction=false",
+                       "--steps", "40", "--panels", "--duration", "5", "--fps", "8"], out, quick)
