@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lr": ("optbench.cli._lr", "Hessian eigenvalues and LeCun's eta_opt / eta_max at a point"),
     "train": ("optbench.cli._train", "train a small network on a data set and draw what it learned"),
     "check": ("optbench.cli._check", "check one optimizer against another, step by step"),
+    "sweep": ("optbench.cli._sweep", "run a hyperparameter grid x seeds in one compiled call"),
+    "compare": ("optbench.cli._compare", "compare tuned steppers from a TOML file; write report.md"),
     "gallery": ("optbench.cli._gallery", "regenerate the lecture gallery (every scene, or --only some)"),
 }
 

@@ -18,7 +18,7 @@ def coco_targets(f_min: float, high: float = 1e2, low: float = 1e-8, per_decade:
     Reference: Hansen et al. (2021), COCO: a platform for comparing continuous optimizers in a
     black-box setting, Optimization Methods and Software 36(1).
     """
-    exps = np.linspace(np.log10(high), np.log10(low), int(round(np.log10(high / low) * per_decade)) + 1)
+    exps = np.linspace(np.log10(high), np.log10(low), round(np.log10(high / low) * per_decade) + 1)
     return f_min + 10.0 ** exps
 
 
@@ -29,8 +29,11 @@ def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
     number of steps whose running minimum is still above ``f``.
     """
     run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss), axis=1)
-    hits = (run_min[:, :, None] > targets[None, None, :]).sum(axis=1)
-    return np.where(hits > loss.shape[1] - 1, -1, hits).astype(np.int64)
+    neg_targets = -np.asarray(targets, dtype=run_min.dtype)
+    hits = np.empty((loss.shape[0], len(targets)), np.int64)
+    for i, row in enumerate(run_min):
+        hits[i] = np.searchsorted(-row, neg_targets, side="left")  # -row is non-decreasing
+    return np.where(hits > loss.shape[1] - 1, -1, hits)
 
 
 @dataclasses.dataclass(eq=False)

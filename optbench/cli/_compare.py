@@ -1,0 +1,109 @@
+"""``optbench compare CONFIG.toml -o DIR``: tune several steppers on one budget, write report.md.
+
+The TOML file names ``problems``, ``steps``, ``seeds``, an optional ``target`` and one table per
+stepper under ``[steppers.LABEL]`` with ``stepper = "NAME[:k=v]"`` and a ``grid`` whose values are
+lists of numbers or range strings such as ``"1e-4:1:13:log"``. The report holds the summary table,
+lr-sensitivity plots per problem, the run-length ECDF and the Dolan-Moré performance profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", help="a TOML file (see examples/compare_*.toml)")
+    parser.add_argument("-o", "--out", default="compare-out", help="output folder")
+
+
+def read_config(path: str) -> dict:
+    """The TOML comparison, checked: problems, steppers (label -> (stepper, grid)), steps, seeds."""
+    import tomllib
+
+    from optbench._errors import OptbenchError
+    from optbench.sweeps import parse_grid
+
+    try:
+        with open(path, "rb") as fh:
+            cfg = tomllib.load(fh)
+    except OSError as err:
+        raise OptbenchError(f"`CONFIG` (={path!r}) cannot be read: {err.strerror}.") from None
+    except tomllib.TOMLDecodeError as err:
+        raise OptbenchError(f"`CONFIG` (={path!r}) is not valid TOML: {err}.") from None
+    unknown_keys = set(cfg) - {"problems", "steppers", "steps", "seeds", "target"}
+    if unknown_keys:
+        raise OptbenchError(f"`CONFIG` has unknown keys {sorted(unknown_keys)}; allowed: problems, "
+                            "steppers, steps, seeds, target.")
+    problems = cfg.get("problems")
+    if isinstance(problems, str):
+        problems = [problems]
+    if not problems or not all(isinstance(p, str) for p in problems):
+        raise OptbenchError(f"`problems` (={problems!r}) must be a non-empty list of names.")
+    steppers = {}
+    for label, table in (cfg.get("steppers") or {}).items():
+        if not isinstance(table, dict) or "stepper" not in table or "grid" not in table:
+            raise OptbenchError(f"`steppers.{label}` needs `stepper` and `grid` entries.")
+        grid = {}
+        for k, v in table["grid"].items():
+            grid.update(parse_grid(f"{k}={v}") if isinstance(v, str) else {k: v})
+        steppers[label] = (table["stepper"], grid)
+    if not steppers:
+        raise OptbenchError("`steppers` must hold at least one [steppers.LABEL] table.")
+    return {"problems": problems, "steppers": steppers, "steps": cfg.get("steps", 500),
+            "seeds": cfg.get("seeds", 5), "target": float(cfg.get("target", 1e-4))}
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from optbench._io import output_dir, write_text
+    from optbench.sweeps import compare, plots
+
+    cfg = read_config(args.config)
+    # validate every problem, stepper and grid on one-step sweeps before anything is written
+    compare(cfg["problems"], cfg["steppers"], 1, 1, progress=False)
+    cmp = compare(cfg["problems"], cfg["steppers"], cfg["steps"], cfg["seeds"], target=cfg["target"])
+    out = output_dir(args.out)
+    labels = list(cfg["steppers"])
+    lines = ["# Optimizer comparison", "",
+             (f"{len(cfg['problems'])} problem(s), {cfg['steps']} steps, {cfg['seeds']} seeds; each "
+              "stepper's best configuration by mean final loss. Intervals: seeded percentile bootstrap "
+              "(95%) over seeds. Diverged: fraction of the stepper's grid runs that diverged (counted "
+              "as failures)."),
+             "", cmp.table(), ""]
+    for p in cfg["problems"]:
+        name = p.replace(":", "_").replace("=", "-").replace(",", "_")
+        res = {lab: cmp.sweeps[(p, lab)] for lab in labels}
+        if all("lr" in r.hparams for r in res.values()):
+            plots.sensitivity(res, out / f"sensitivity_{name}.png", title=p)
+            lines += [f"## {p}", "", f"![lr sensitivity on {p}](sensitivity_{name}.png)", ""]
+    hits = {lab: np.concatenate([_best_hits(cmp.sweeps[(p, lab)]) for p in cfg["problems"]])
+            for lab in labels}
+    plots.run_length_ecdf(hits, cfg["steps"], out / "ecdf.png", title="run-length ECDF (best configurations)")
+    cost = np.array([[_mean_time(cmp.sweeps[(p, lab)], cfg["target"]) for lab in labels]
+                     for p in cfg["problems"]])
+    plots.performance_profile(cost, labels, out / "profile.png",
+                              title=f"performance profile: steps to f_min + {cfg['target']:g}")
+    lines += ["## Run-length ECDF", "", "![run-length ECDF](ecdf.png)", "",
+              "## Performance profile (Dolan & Moré 2002)", "", "![performance profile](profile.png)", ""]
+    write_text(out / "report.md", "\n".join(lines))
+    print(cmp.table())
+    print(f"wrote {out}/report.md")
+    return 0
+
+
+def _best_hits(res):
+    import numpy as np
+
+    rows = res.best()["rows"]
+    return np.where(res.failed[rows][:, None], -1, res.hits[rows]).ravel()
+
+
+def _mean_time(res, target: float) -> float:
+    """Mean steps to the target of the best configuration; inf when any seed fails to reach it."""
+    import numpy as np
+
+    rows = res.best()["rows"]
+    j = int(np.argmin(np.abs(np.log10(res.targets - res.f_min) - np.log10(target))))
+    h = res.hits[rows, j]
+    return float(np.mean(h)) if np.all(h >= 0) and not res.failed[rows].any() else float("inf")

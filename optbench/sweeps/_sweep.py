@@ -1,0 +1,333 @@
+"""``sweep``: a hyperparameter grid x seeds x starts as one ``jit(vmap(run))``, chunk by chunk.
+
+Every configuration runs exactly what :func:`optbench.run` runs (the same
+:func:`optbench._run.trajectory_fn`), vmapped over the flattened (configuration, seed, start) axis.
+Chunks have one fixed size (the last is padded), so a sweep compiles once and new grid values of
+the same shapes reuse the compiled function. With several devices the chunk axis is sharded over
+a 1-D :class:`jax.sharding.Mesh` (``NamedSharding``); no process pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._errors import OptbenchError
+from .._run import (
+    _stepper_key,
+    check_dtype,
+    check_steps,
+    dtype_context,
+    resolve_problem,
+    split_hparams,
+    trajectory_fn,
+)
+from ..steppers import _registry as _steppers
+from ..steppers._base import Stepper
+from . import _fast
+from ._grid import check_grid, configurations
+from ._table import SweepResult, coco_targets, first_hits
+
+_COMPILED: dict[Hashable, Callable] = {}
+_CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
+
+
+def _kind_fn(problem: Any, make: Callable, steps: int) -> Callable:
+    """Why a run diverged: replay it without freezing; 1 nan, 2 inf, 3 beyond the blow-up bound.
+
+    Same definition as the runner: the loss at x_t, then the next iterate x_{t+1}.
+    """
+    bound = float(getattr(problem, "blowup", 1e12))
+
+    def one(hp, x0, key):
+        st = make(hp)
+
+        def body(carry, t):
+            x, state, key, code = carry
+            key, sub = jax.random.split(key)
+            loss, grads = problem.loss_and_grad(x, t, sub)
+            if isinstance(st, Stepper):
+                updates, state = st.update(grads, state, x, value=loss)
+            else:
+                updates, state = st.update(grads, state, x)
+            x = jax.tree.map(lambda p, u: (p + u).astype(p.dtype), x, updates)
+            leaves = jax.tree.leaves(x)
+            nan = jnp.isnan(loss) | jnp.any(jnp.stack([jnp.any(jnp.isnan(a)) for a in leaves]))
+            inf = jnp.isinf(loss) | jnp.any(jnp.stack([jnp.any(jnp.isinf(a)) for a in leaves]))
+            big = jnp.any(jnp.stack([jnp.any(jnp.abs(a) > bound) for a in leaves]))
+            new = jnp.where(nan, 1, jnp.where(inf, 2, jnp.where(big, 3, 0)))
+            return (x, state, key, jnp.where(code > 0, code, new)), None
+
+        carry = (x0, st.init(x0), key, jnp.array(0, jnp.int32))
+        return jax.lax.scan(body, carry, jnp.arange(steps, dtype=jnp.int32))[0][3]
+
+    return one
+
+
+def _chunk_size(steps: int, dim: int, record: bool, n: int, devices: int) -> int:
+    per_run = (steps + 1) * (3 + (dim if record else 0)) * 4
+    size = max(1, min(n, (256 << 20) // per_run))
+    return -(-size // devices) * devices
+
+
+def _progress(done: int, total: int, stream) -> None:
+    width = 30
+    fill = int(width * done / total)
+    stream.write(f"\rsweep [{'#' * fill}{'.' * (width - fill)}] {done}/{total} chunks")
+    stream.write("\n" if done == total else "")
+    stream.flush()
+
+
+def sweep(
+    problem: Any,
+    stepper: Any,
+    grid: dict[str, Any],
+    steps: int,
+    seeds: int = 1,
+    starts: Any = None,
+    *,
+    dtype: str = "float32",
+    keep_trajectories: bool = False,
+    chunk_size: int | None = None,
+    checkpoint_dir: Any = None,
+    resume: bool = False,
+    progress: bool | None = None,
+) -> SweepResult:
+    """Run ``stepper`` on ``problem`` for every configuration of ``grid`` x ``seeds`` x ``starts``.
+
+    Args:
+      problem: a surface, a network problem or a spec such as ``"rosenbrock"``.
+      stepper: a registered name or spec (``"adam:b2=0.99"``) or an optbench stepper; grid values
+        override its hyperparameters.
+      grid: hyperparameter name -> values; the cartesian product runs (first name slowest).
+      steps: updates per run. seeds: seeds 0..seeds-1 per configuration (gradient noise, batches).
+      starts: None (the problem's start) or an array of start points ``(k, d)``.
+      dtype: "float32" or "float64". keep_trajectories: keep losses (and params for surfaces).
+      chunk_size: runs per compiled call (default: what fits in ~256 MB).
+      checkpoint_dir: write each finished chunk there; with ``resume=True`` finished chunks of the
+        same sweep are read back instead of rerun.
+      progress: a chunk progress bar on stderr (default: when stderr is a terminal).
+
+    Returns:
+      A :class:`SweepResult`. Values outside a hyperparameter's range are rows of kind 'invalid'
+      (listed in ``meta['invalid']``); the rest of the grid runs.
+
+    Targets are :func:`coco_targets` above the problem's known minimum (``min_value``), or above
+    the best loss of the whole sweep when the minimum is unknown.
+    """
+    problem = resolve_problem(problem)
+    steps = check_steps(steps)
+    dtype = check_dtype(dtype)
+    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise OptbenchError(f"`seeds` (={seeds!r}) must be an integer >= 1.")
+    if isinstance(stepper, str):
+        from .._spec import parse_spec
+
+        name, base = parse_spec(stepper, "stepper")
+        make = _steppers.factory(name)
+    elif getattr(stepper, "factory", None) is not None:
+        name, base, make = stepper.name, dict(stepper.hparams), stepper.factory
+    else:
+        raise OptbenchError(f"`stepper` (={stepper!r}) must be a stepper name or an optbench stepper.")
+    known = list(_steppers.hparam_names(name)) if name in _steppers.names() else list(base)
+    grid = check_grid(grid, name, known)
+    base = {**_steppers.defaults(name), **base} if name in _steppers.names() else base
+    fixed = {k: v for k, v in base.items() if k not in grid}
+    missing = [k for k in known if k not in base and k not in grid and k != "kwargs"]
+    if missing:
+        raise OptbenchError(f"`grid` must give {', '.join(missing)} for stepper {name!r} (no default).")
+    configs = configurations(grid)
+    # values outside a hyperparameter's range: reported, the rest of the grid runs. Steppers check
+    # each hyperparameter on its own, so each distinct value is checked once, beside a valid rest.
+    invalid: dict[str, None] = {}
+    bad_values: dict[str, set[float]] = {k: set() for k in grid}
+    proto, valid_cfg = None, None
+    for cfg in configs[:64]:
+        try:
+            proto, valid_cfg = make(**fixed, **cfg), cfg
+            break
+        except (OptbenchError, ValueError) as err:
+            invalid[str(err)] = None
+    if valid_cfg is None:
+        valid_cfg = configs[0]
+    for k, values in grid.items():
+        for v in np.unique(values):
+            try:
+                st = make(**fixed, **{**valid_cfg, k: float(v)})
+            except (OptbenchError, ValueError) as err:
+                bad_values[k].add(float(v))
+                invalid[str(err)] = None
+            else:
+                proto = st if proto is None else proto
+    ok = np.array([not any(c[k] in bad_values[k] for k in c) for c in configs], bool)
+    invalid = {m: None for m in invalid if any(str(v) in m for vs in bad_values.values() for v in vs)}
+    if proto is None:
+        raise OptbenchError(f"`grid` has no valid configuration of {name!r}: {next(iter(invalid))}")
+    numeric, static = split_hparams(proto)
+    for k in grid:
+        if k in static:
+            raise OptbenchError(f"`grid[{k!r}]` varies {k!r}, a switch of {name!r}; sweep numbers only.")
+
+    first = problem.initial(None, 0)
+    start_list = [None] if starts is None else list(
+        np.asarray(starts, dtype=float).reshape(-1, *np.shape(first)))
+    x0_cache: dict[tuple[int, int], Any] = {}
+
+    def x0_of(s: int, k: int) -> Any:
+        # the runner's start: problem.initial(start, key) (networks draw their init from the key)
+        if (s, k) not in x0_cache:
+            x0_cache[(s, k)] = problem.initial(start_list[s], k)
+        return x0_cache[(s, k)]
+
+    x0s = [x0_of(s, 0) for s in range(len(start_list))]
+    n_cfg, n_start = len(configs), len(x0s)
+    ci, si, xi = (a.ravel() for a in np.meshgrid(np.arange(n_cfg), np.arange(seeds), np.arange(n_start), indexing="ij"))
+    run_idx = np.flatnonzero(ok[ci])
+    n = len(run_idx)
+
+    devices = jax.devices()
+    dim = int(sum(np.size(a) for a in jax.tree.leaves(first)))
+    size = chunk_size or _chunk_size(steps, dim, keep_trajectories, max(n, 1), len(devices))
+    size = -(-size // len(devices)) * len(devices)
+    n_chunks = -(-n // size) if n else 0
+    record = keep_trajectories and isinstance(first, np.ndarray)
+    sig = hashlib.sha256(json.dumps([problem.describe(), name, {k: repr(v) for k, v in base.items()},
+                                     {k: v.tolist() for k, v in grid.items()}, steps, seeds,
+                                     [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size,
+                                     record],
+                                    default=repr).encode()).hexdigest()[:16]
+    ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    show = sys.stderr.isatty() if progress is None else progress
+
+    with dtype_context(dtype):
+        fast = _fast.eligible(problem, proto)
+        # the fast path bakes the hyperparameters that do not vary in as float32/64 constants:
+        # the same values the runner traces, but XLA can fold what depends only on them
+        baked = {k: v for k, v in numeric.items() if k not in grid} if fast else {}
+        key_fn = ("fast" if fast else "run", problem.cache_key(), _stepper_key(proto), steps, dtype,
+                  record, size, tuple(sorted((k, repr(v)) for k, v in baked.items())))
+        fn = _COMPILED.get(key_fn)
+        if fn is None:
+            if fast:
+                consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
+                fn = jax.jit(_fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
+                                           record))
+            else:
+                fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
+            _COMPILED[key_fn] = fn
+        sharding = None
+        if len(devices) > 1:
+            mesh = jax.sharding.Mesh(np.array(devices), ("runs",))
+            sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("runs"))
+        parts = []
+        for c in range(n_chunks):
+            path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
+            if path is not None and resume and path.exists():
+                with np.load(path) as f:
+                    parts.append({k: f[k] for k in f.files})
+            else:
+                idx = run_idx[c * size:(c + 1) * size]
+                pad = np.concatenate([idx, np.full(size - len(idx), idx[-1])])
+                hp = {k: jnp.asarray(np.array([configs[ci[i]][k] for i in pad]), dtype)
+                      if k in grid else jnp.full((size,), numeric[k], dtype)
+                      for k in numeric if k not in baked}
+                x0 = jax.tree.map(lambda *a: jnp.asarray(np.stack(a), dtype), *[x0_of(xi[i], si[i]) for i in pad])
+                keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[pad], jnp.uint32))
+                args = (hp, x0) if fast else (hp, x0, keys)
+                if sharding is not None:
+                    args = jax.device_put(args, sharding)
+                t0 = time.perf_counter()
+                out = jax.block_until_ready(fn(*args))
+                wall = time.perf_counter() - t0
+                if fast:  # time-major -> run-major, once, on the host
+                    out = {k: np.moveaxis(np.asarray(v), 0, 1) if k != "diverged_at" else v
+                           for k, v in out.items()}
+                part = {"loss": np.asarray(out["loss"])[:len(idx)],
+                        "diverged_at": np.asarray(out["diverged_at"])[:len(idx)],
+                        "wall": np.full(len(idx), wall / size)}
+                if record:
+                    part["params"] = np.asarray(out["params"])[:len(idx)]
+                part["code"] = _kinds(problem, make, static, numeric, grid, configs, ci, si, xi,
+                                      x0_of, idx, part["diverged_at"], steps, dtype)
+                if path is not None:
+                    from .._io import atomic_path
+
+                    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+                        np.savez(fh, **part)
+                parts.append(part)
+            if show:
+                _progress(c + 1, n_chunks, sys.stderr)
+    return _assemble(parts, problem, name, base, grid, configs, ci, si, xi, ok, run_idx, invalid,
+                     steps, dtype, keep_trajectories, record, x0s)
+
+
+def _kinds(problem, make, static, numeric, grid, configs, ci, si, xi, x0_of, idx, div, steps, dtype):
+    """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped call)."""
+    code = np.zeros(len(idx), np.int32)
+    bad = np.flatnonzero(div >= 0)
+    if bad.size == 0:
+        return code
+    key = ("kind", problem.cache_key(), make, tuple(sorted((k, repr(v)) for k, v in static.items())),
+           tuple(sorted(numeric)), steps, dtype)
+    fn = _COMPILED.get(key)
+    if fn is None:
+        fn = jax.jit(jax.vmap(_kind_fn(problem, lambda hp: make(**static, **hp), steps)))
+        _COMPILED[key] = fn
+    # pad to a power of two so the replay compiles for few shapes
+    m = 1 << int(np.ceil(np.log2(bad.size)))
+    rows = idx[np.concatenate([bad, np.full(m - bad.size, bad[-1])])]
+    hp = {k: jnp.asarray(np.array([configs[ci[i]].get(k, numeric[k]) for i in rows]), dtype) for k in numeric}
+    x0 = jax.tree.map(lambda *a: jnp.asarray(np.stack(a), dtype), *[x0_of(xi[i], si[i]) for i in rows])
+    keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[rows], jnp.uint32))
+    code[bad] = np.asarray(fn(hp, x0, keys))[:bad.size]
+    return code
+
+
+def _assemble(parts, problem, name, base, grid, configs, ci, si, xi, ok, run_idx, invalid, steps,
+              dtype, keep, record, x0s) -> SweepResult:
+    total = len(ci)
+    loss = np.full((total, steps + 1), np.nan)
+    div = np.full(total, -1, np.int64)
+    code = np.zeros(total, np.int32)
+    wall = np.zeros(total)
+    params = None
+    if parts:
+        loss[run_idx] = np.concatenate([p["loss"] for p in parts])
+        div[run_idx] = np.concatenate([p["diverged_at"] for p in parts])
+        code[run_idx] = np.concatenate([p["code"] for p in parts])
+        wall[run_idx] = np.concatenate([p["wall"] for p in parts])
+        if record:
+            pr = np.concatenate([p["params"] for p in parts])
+            params = np.full((total,) + pr.shape[1:], np.nan, dtype=pr.dtype)
+            params[run_idx] = pr
+    kind = np.array([_CODES[int(c)] for c in code], dtype=object)
+    ran = ok[ci]
+    stalled = ran & (div < 0) & (np.nanmin(np.where(ran[:, None], loss, np.inf), axis=1) >= loss[:, 0])
+    kind[stalled] = "stalled"
+    kind[~ran] = "invalid"
+    f_min = getattr(problem, "min_value", None)
+    if f_min is None:
+        f_min = float(np.nanmin(loss)) if ran.any() else 0.0
+    targets = coco_targets(float(f_min))
+    hits = first_hits(np.where(ran[:, None], loss, np.inf), targets)
+    return SweepResult(
+        hparams={k: np.array([configs[c][k] for c in ci]) for k in grid},
+        seed=si.astype(np.int64), start=xi.astype(np.int64),
+        final_loss=loss[:, -1], best_loss=np.where(ran, np.nanmin(np.where(ran[:, None], loss, np.inf), axis=1), np.nan),
+        diverged_at=div, kind=kind.astype(str), hits=hits, targets=targets, f_min=float(f_min),
+        wall_time=wall, losses=loss if keep else None, params=params,
+        meta={"problem": problem.describe(), "stepper": name,
+              "base": {k: v for k, v in base.items() if k not in grid and isinstance(v, (int, float, str, bool))},
+              "grid": {k: v.tolist() for k, v in grid.items()}, "steps": steps, "dtype": dtype,
+              "starts": [np.asarray(x).tolist() for x in x0s] if isinstance(x0s[0], np.ndarray) else None,
+              "invalid": list(invalid)},
+    )

@@ -1,0 +1,124 @@
+"""``optbench sweep`` and ``optbench compare``: files written, tables printed, bad input exits 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from optbench.cli import main
+
+GRID = ["--grid", "lr=1e-3:3:5:log,beta=0,0.5", "--steps", "30", "--seeds", "2"]
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep")
+    assert main(["sweep", "quadratic", "momentum", *GRID, "-o", str(out)]) == 0
+    return out
+
+
+def test_sweep_writes_table_json_and_plots(swept, capsys):
+    names = {p.name for p in swept.iterdir()}
+    assert {"results.csv", "run.json", "sensitivity.png", "heatmap.png"} <= names
+    rows = list(csv.DictReader((swept / "results.csv").read_text().splitlines()))
+    assert len(rows) == 5 * 2 * 2
+    assert rows[0]["lr"] == "0.001" and rows[0]["beta"] == "0" and rows[1]["seed"] == "1"
+    meta = json.loads((swept / "run.json").read_text())
+    assert meta["stepper"] == "momentum" and meta["steps"] == 30 and meta["seeds"] == 2
+    # lr = 3 diverges on the quadratic (curvature 10): counted, not dropped
+    assert {r["kind"] for r in rows if r["lr"] == "3"} == {"blow-up"}
+
+
+def test_resume_gives_the_same_table(swept, capsys):
+    before = (swept / "results.csv").read_text()
+    chunks = sorted((swept / "chunks").glob("*.npz"))
+    assert chunks
+    assert main(["sweep", "quadratic", "momentum", *GRID, "-o", str(swept), "--resume"]) == 0
+    strip = lambda text: [line.rsplit(",", 1)[0] for line in text.splitlines()]
+    assert strip((swept / "results.csv").read_text()) == strip(before)
+    assert "final loss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--grid", "lrr=0.1"], "does not have; it takes lr, beta"),
+        (["--grid", "lr=1:2:x"], "--grid"),
+        (["--grid", "lr=0.1", "--seeds", "0"], "--seeds"),
+        (["--grid", "lr="], "--grid"),
+    ],
+)
+def test_bad_input_exits_2_and_leaves_the_folder_alone(tmp_path, capsys, argv, message):
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "results.csv").write_text("old\n")
+    assert main(["sweep", "quadratic", "momentum", *argv, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("optbench: error: ") and message in err and err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == ["results.csv"]
+    assert (out / "results.csv").read_text() == "old\n"
+
+
+def test_out_of_range_values_are_reported_and_the_rest_runs(tmp_path, capsys):
+    assert main(["sweep", "quadratic", "sgd", "--grid", "lr=-1,0.1", "--steps", "5",
+                 "-o", str(tmp_path)]) == 0
+    assert "skipped: `lr` of sgd (=-1.0)" in capsys.readouterr().err
+    kinds = [r["kind"] for r in csv.DictReader((tmp_path / "results.csv").read_text().splitlines())]
+    assert kinds == ["invalid", ""]
+    # gradient descent's stability limit at the start, 2 / lambda_max = 2 / 10, marked on the plot
+    assert json.loads((tmp_path / "run.json").read_text())["eta_max_at_start"] == pytest.approx(0.2)
+
+
+def test_compare_writes_report(tmp_path, capsys):
+    cfg = tmp_path / "cmp.toml"
+    cfg.write_text(textwrap.dedent("""
+        problems = ["quadratic", "himmelblau"]
+        steps = 40
+        seeds = 2
+        [steppers.GD]
+        stepper = "sgd"
+        grid = { lr = "1e-3:0.3:4:log" }
+        [steppers.Adam]
+        stepper = "adam"
+        grid = { lr = [0.01, 0.1] }
+    """))
+    assert main(["compare", str(cfg), "-o", str(tmp_path / "out")]) == 0
+    report = (tmp_path / "out" / "report.md").read_text()
+    # lr = 0.3 > 2/L = 0.2 diverges on the quadratic: 1 of 4 grid values, counted as failure
+    assert "| quadratic | GD | lr=0.0448 | 0.0287 " in report and "| 0% | 25% |" in report
+    assert "![performance profile](profile.png)" in report
+    assert {"ecdf.png", "profile.png", "sensitivity_quadratic.png"} <= {
+        p.name for p in (tmp_path / "out").iterdir()}
+
+
+def test_compare_bad_config_exits_2(tmp_path, capsys):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('problems = ["quadratic"]\n[steppers.A]\nstepper = "sgd"\ngrid = { rate = [0.1] }\n')
+    assert main(["compare", str(cfg), "-o", str(tmp_path / "out")]) == 2
+    assert "it takes lr" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_four_devices_give_the_same_results_as_one():
+    code = textwrap.dedent("""
+        import jax, numpy as np, optbench
+        r = optbench.sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 10)}, 50, seeds=1,
+                           keep_trajectories=True)
+        g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": [1e-4, 1e-3, 3e-3]}, 20, seeds=2)
+        np.save("OUT", np.concatenate([r.losses.ravel(), g.final_loss, [jax.device_count()]]))
+    """)
+    results = []
+    for flags, name in [("--xla_force_host_platform_device_count=4", "four"), ("", "one")]:
+        env = {**os.environ, "XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"}
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}_{name}.npy")
+        subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
+        results.append(np.load(path))
+        os.unlink(path)
+    assert results[0][-1] == 4 and results[1][-1] == 1
+    np.testing.assert_array_equal(results[0][:-1], results[1][:-1])

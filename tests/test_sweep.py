@@ -1,0 +1,152 @@
+"""optbench.sweep: rows equal individual optbench.run results; targets, kinds, chunks, resume."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from optbench.surfaces import Surface
+
+import optbench
+from optbench import OptbenchError
+from optbench.sweeps import _sweep as sweep_module
+from optbench.sweeps import coco_targets, first_hits, parse_grid, sweep
+
+LRS = [0.01, 0.1, 1.5, 3.0]  # quadratic: the last two diverge with plain GD
+
+
+@pytest.fixture(scope="module")
+def quad():
+    return sweep("quadratic", "sgd", {"lr": LRS}, 40, keep_trajectories=True)
+
+
+def test_rows_equal_individual_runs(quad):
+    assert quad.diverged_at.tolist()[:2] == [-1, -1] and min(quad.diverged_at[2:]) >= 0
+    # vmapped and single runs are the same XLA program up to fusion: equal to float32 rounding
+    for i, lr in enumerate(LRS):
+        t = optbench.run("quadratic", f"sgd:lr={lr}", 40)
+        np.testing.assert_allclose(quad.losses[i], t.loss, rtol=1e-6, atol=1e-12)
+        np.testing.assert_allclose(quad.params[i], t.params, rtol=1e-6, atol=1e-7)
+        assert quad.final_loss[i] == pytest.approx(t.final_loss, rel=1e-6)
+        assert quad.diverged_at[i] == (-1 if t.diverged_at is None else t.diverged_at)
+    assert quad.kind.tolist() == ["", "", "blow-up", "blow-up"]
+
+
+def test_fast_path_adam_equals_runs_including_a_diverging_one():
+    lrs = [0.001, 0.05, 0.5]
+    res = sweep("rosenbrock", "adam:b2=0.99", {"lr": lrs}, 80, keep_trajectories=True)
+    for i, lr in enumerate(lrs):
+        t = optbench.run("rosenbrock", f"adam:lr={lr},b2=0.99", 80)
+        np.testing.assert_allclose(res.losses[i], t.loss, rtol=2e-6)
+        np.testing.assert_allclose(res.params[i], t.params, rtol=2e-6, atol=1e-7)
+    div = sweep("rosenbrock", "sgd", {"lr": [1e-4, 0.01]}, 30)
+    t = optbench.run("rosenbrock", "sgd:lr=0.01", 30)
+    assert div.diverged_at.tolist() == [-1, t.diverged_at] and div.kind[1] == "blow-up"
+    # frozen at ~1e13: float32 rounding of a vmapped vs single program, amplified
+    assert div.final_loss[1] == pytest.approx(t.final_loss, rel=1e-4)
+
+
+def test_adam_with_noise_seeds_and_two_hparams_equal_runs():
+    res = sweep("rosenbrock:noise=0.5", "adam", {"lr": [0.01, 0.3], "b1": [0.5, 0.9]}, 60, seeds=2)
+    assert len(res) == 8 and res.hparams["lr"].tolist() == [0.01] * 4 + [0.3] * 4
+    for i in [0, 3, 6]:
+        lr, b1, seed = res.hparams["lr"][i], res.hparams["b1"][i], int(res.seed[i])
+        t = optbench.run("rosenbrock:noise=0.5", f"adam:lr={lr},b1={b1}", 60, key=seed)
+        assert res.final_loss[i] == pytest.approx(t.final_loss, rel=1e-5)
+        assert res.best_loss[i] == pytest.approx(t.best_loss, rel=1e-5)
+    assert res.final_loss[0] != res.final_loss[1]  # the seeds differ
+
+
+def test_starts_equal_runs_and_chunking_does_not_change_results():
+    starts = np.array([[-4.0, 4.0], [4.0, -4.0], [0.5, 0.5]])
+    a = sweep("himmelblau", "sgd", {"lr": [0.005, 0.01]}, 50, starts=starts, keep_trajectories=True)
+    b = sweep("himmelblau", "sgd", {"lr": [0.005, 0.01]}, 50, starts=starts, chunk_size=4)
+    np.testing.assert_array_equal(a.final_loss, b.final_loss)
+    assert a.to_csv().split("wall_time")[0] == b.to_csv().split("wall_time")[0]
+    for i in range(len(a)):
+        t = optbench.run("himmelblau", f"sgd:lr={a.hparams['lr'][i]}", 50, start=starts[a.start[i]])
+        np.testing.assert_allclose(a.params[i, -1], t.params[-1], rtol=1e-5, atol=1e-6)
+
+
+def test_divergence_kinds():
+    sq = Surface(lambda x: jnp.sum(jnp.sqrt(x)), bounds=[(0, 2), (0, 2)], start=[1.0, 1.0])
+    ex = Surface(lambda x: jnp.sum(jnp.exp(x)), bounds=[(0, 2), (0, 2)], start=[100.0, 100.0])
+    assert sweep(sq, "sgd", {"lr": [10.0]}, 5).kind.tolist() == ["nan"]
+    r = sweep(ex, "sgd", {"lr": [0.1]}, 5)
+    assert r.kind.tolist() == ["inf"] and r.diverged_at.tolist() == [0]
+    assert sweep("quadratic", "sgd", {"lr": [1e-30]}, 5).kind.tolist() == ["stalled"]
+
+
+def test_coco_targets_and_first_hits_against_a_loop():
+    t = coco_targets(1.0)
+    assert len(t) == 51 and t[0] == pytest.approx(101.0) and t[-1] == pytest.approx(1.0 + 1e-8)
+    np.testing.assert_allclose(np.diff(np.log10(t - 1.0)), -0.2)
+    rng = np.random.default_rng(0)
+    loss = np.exp(rng.normal(size=(6, 30)).cumsum(axis=1) * 0.5)
+    loss[2, 5] = np.nan
+    targets = np.array([10.0, 1.0, 0.1, 1e-9])
+    got = first_hits(loss, targets)
+    for i in range(6):
+        for j, f in enumerate(targets):
+            ok = np.flatnonzero(loss[i] <= f)
+            assert got[i, j] == (ok[0] if ok.size else -1)
+
+
+def test_new_values_do_not_recompile():
+    sweep("quadratic", "sgd", {"lr": [0.1, 0.2, 0.3]}, 17)
+    fns = [f for k, f in sweep_module._COMPILED.items() if k[0] == "fast" and k[3] == 17]
+    sweep("quadratic", "sgd", {"lr": [0.05, 0.15, 0.25]}, 17)
+    assert len(fns) == 1 and fns[0]._cache_size() == 1
+    assert len([k for k in sweep_module._COMPILED if k[0] == "fast" and k[3] == 17]) == 1
+
+
+def test_resume_reads_finished_chunks(tmp_path):
+    grid = {"lr": np.logspace(-3, 0, 6)}
+    full = sweep("quadratic", "sgd", grid, 30, chunk_size=2, checkpoint_dir=tmp_path)
+    files = sorted(tmp_path.glob("chunk_*.npz"))
+    assert len(files) == 3
+    files[1].unlink()  # "interrupted" before the middle chunk was written
+    stamp = files[0].stat().st_mtime_ns
+    again = sweep("quadratic", "sgd", grid, 30, chunk_size=2, checkpoint_dir=tmp_path, resume=True)
+    assert files[0].stat().st_mtime_ns == stamp and files[1].exists()
+    np.testing.assert_array_equal(full.final_loss, again.final_loss)
+    assert full.to_records()[3]["final_loss"] == again.to_records()[3]["final_loss"]
+
+
+def test_invalid_values_are_reported_and_the_rest_runs():
+    r = sweep("quadratic", "sgd", {"lr": [0.1, -1.0]}, 10)
+    assert r.kind.tolist() == ["", "invalid"] and np.isnan(r.final_loss[1])
+    assert "lr" in r.meta["invalid"][0] and "-1.0" in r.meta["invalid"][0]
+    assert r.failed.tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    "grid, match",
+    [
+        ({"lrr": [0.1]}, r"'sgd' does not have; it takes lr\. Did you mean 'lr'"),
+        ({}, "non-empty mapping"),
+        ({"lr": []}, "non-empty list"),
+    ],
+)
+def test_bad_grids(grid, match):
+    with pytest.raises(OptbenchError, match=match):
+        sweep("quadratic", "sgd", grid, 5)
+
+
+def test_unknown_name_lists_the_real_hyperparameters():
+    with pytest.raises(OptbenchError, match=r"it takes lr, b1, b2, eps, eps_in_sqrt"):
+        sweep("quadratic", "adam", {"beta1": [0.9]}, 5)
+
+
+def test_bad_seeds():
+    with pytest.raises(OptbenchError, match=r"`seeds` \(=0\) must be an integer >= 1"):
+        sweep("quadratic", "sgd", {"lr": [0.1]}, 5, seeds=0)
+
+
+def test_parse_grid():
+    g = parse_grid("lr=1e-4:1:5:log,b1=0.8,0.9,0.99,eps=0:1:3")
+    np.testing.assert_allclose(g["lr"], [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
+    assert g["b1"].tolist() == [0.8, 0.9, 0.99] and g["eps"].tolist() == [0.0, 0.5, 1.0]
+    for bad in ["lr=1e-4:1:x:log", "lr=1:2:3:cubic", "0.1,0.2", "lr=", "lr=-1:1:3:log", "lr=a"]:
+        with pytest.raises(OptbenchError, match="--grid"):
+            parse_grid(bad)
