@@ -1,0 +1,50 @@
+"""The whole gallery renders in quick mode, from the command line, into a temporary folder."""
+
+import pytest
+from PIL import Image
+
+from optbench import gallery
+from optbench.cli import main
+
+EXPECTED = ["activations", "lr_1d", "ill_conditioned", "valley_momentum", "saddle",
+            "rosenbrock_race", "batch_vs_stochastic", "ewa", "adam_bias_correction", "rprop",
+            "logreg_vs_mlp", "zero_init", "overfitting", "lr_sensitivity", "himmelblau_basins"]
+
+
+def test_every_lecture_scene_is_declared_in_order():
+    scenes = gallery.scenes()
+    assert [s.name for s in scenes] == EXPECTED
+    assert [s.number for s in scenes] == list(range(1, 16))
+    for s in scenes:
+        assert s.title and s.caption and s.reproduce.strip()
+
+
+def test_quick_gallery_renders_every_scene(tmp_path, capsys):
+    assert main(["gallery", "--quick", "-o", str(tmp_path)]) == 0
+    readme = (tmp_path / "README.md").read_text()
+    pictures = sorted(p for p in tmp_path.iterdir() if p.suffix in (".gif", ".png"))
+    assert len(pictures) >= 15
+    for p in pictures:
+        assert f"]({p.name})" in readme, p.name
+        with Image.open(p) as im:
+            assert im.size[0] > 100
+        assert p.stat().st_size <= 1_000_000
+    for s in gallery.scenes():
+        assert s.title in readme and s.reproduce.strip().splitlines()[0] in readme
+
+
+def test_only_and_unknown_scene(tmp_path, capsys):
+    assert main(["gallery", "--only", "ewa", "--quick", "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ewa.png"]
+    assert main(["gallery", "--only", "eva", "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'ewa'" in err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("scene", ["lr_1d"])
+def test_lr_1d_scene_uses_lecun_limits(scene):
+    from optbench.analysis import lr_limits
+
+    lim = lr_limits("quadratic:dim=1,kappa=1,scale=2")
+    assert lim.eta_opt == pytest.approx(0.5) and lim.eta_max == pytest.approx(1.0)
