@@ -21,12 +21,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-from matplotlib import animation  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib import animation
+from matplotlib.figure import Figure
 
-import optbench  # noqa: E402
-from optbench import render  # noqa: E402
+import optbench
+from optbench import render
 
 STEPPERS = ["sgd:lr=0.001", "momentum:lr=0.001", "nesterov:lr=0.001", "rmsprop:lr=0.01",
             "rprop:lr=0.01", "adam:lr=0.05", "adagrad:lr=0.5"]

@@ -1,6 +1,7 @@
 """The README's command-line reference, generated from the parser so it cannot drift.
 
-``python -m optbench.cli._reference`` prints it; ``tests/test_readme.py`` checks the README against it.
+``python -m optbench.cli._reference`` prints it, ``--write`` updates README.md in place, and
+``tests/test_readme.py`` checks the README against it.
 """
 
 from __future__ import annotations
@@ -27,5 +28,19 @@ def markdown() -> str:
     return "\n".join(parts)
 
 
+def update(readme: str = "README.md") -> None:
+    """Rewrite the reference block of ``readme`` in place."""
+    from pathlib import Path
+
+    text = Path(readme).read_text(encoding="utf-8")
+    a, b = text.index(START), text.index(END) + len(END)
+    Path(readme).write_text(text[:a] + markdown() + text[b:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(markdown())
+    import sys
+
+    if sys.argv[1:] == ["--write"]:
+        update()
+    else:
+        print(markdown())

@@ -9,11 +9,11 @@
 from optbench.render._animate import animate as animate
 from optbench.render._animate import frame_steps as frame_steps
 from optbench.render._convergence import convergence as convergence
+from optbench.render._files import read_trajectories_csv as read_trajectories_csv
 from optbench.render._files import run_record as run_record
 from optbench.render._files import trajectories_csv as trajectories_csv
-from optbench.render._files import read_trajectories_csv as read_trajectories_csv
 from optbench.render._gif import gif_delay_ms as gif_delay_ms
 from optbench.render._gif import write_gif as write_gif
 from optbench.render._style import PALETTE as PALETTE
-from optbench.render._style import THEMES as THEMES
 from optbench.render._style import TEXT as TEXT
+from optbench.render._style import THEMES as THEMES
