@@ -17,10 +17,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
-from PIL import Image
 
-from optbench._errors import OptbenchError, unknown
-from optbench._io import atomic_path
+from optbench._errors import unknown
+from optbench._io import save_figure
+from optbench.render._gif import write_gif
 
 THEMES = {
     "light": {
@@ -105,38 +105,12 @@ def _dress(ax, colours: dict[str, Any]) -> None:
     ax.title.set_color(colours["fg"])
 
 
-def _save_png(fig: Figure, path: str | Path) -> Path:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", facecolor=fig.get_facecolor(), metadata={"Software": None})
-    return Path(path)
+_save_png = save_figure
 
 
 def _rgb(fig: Figure) -> np.ndarray:
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
-def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 10.0) -> Path:
-    """RGB frames as a looping GIF quantized to one palette shared by every frame."""
-    if not frames:
-        raise OptbenchError("a GIF needs at least one frame.")
-    sample = np.concatenate([*frames[:: max(1, len(frames) // 8)], frames[-1]], axis=0)
-    palette = Image.fromarray(sample).quantize(255, method=Image.Quantize.MEDIANCUT)
-    images = [
-        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
-    ]
-    with atomic_path(path) as tmp:
-        images[0].save(
-            tmp,
-            format="GIF",
-            save_all=True,
-            append_images=images[1:],
-            duration=round(1000 / fps),
-            loop=0,
-            optimize=False,
-            palette=palette.getpalette(),
-        )
-    return Path(path)
 
 
 def boundary_gif(

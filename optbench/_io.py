@@ -53,3 +53,10 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def save_figure(fig, path: str | os.PathLike) -> Path:
+    """Save a matplotlib figure as PNG atomically, with no timestamp (same figure, same bytes)."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", facecolor=fig.get_facecolor(), metadata={"Software": None})
+    return Path(path)

@@ -1,13 +1,12 @@
-"""Small helpers the gallery's static scenes share: a themed figure and a deterministic PNG."""
+"""What the gallery's static scenes share: a figure, the palette and the deterministic PNG writer."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from optbench._io import atomic_path
+from optbench._io import save_figure
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -19,8 +18,4 @@ def figure(width: float, height: float) -> Figure:
     return fig
 
 
-def save_png(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` as a PNG with no timestamp, atomically."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-    return path
+save_png = save_figure

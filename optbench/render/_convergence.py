@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from optbench._errors import OptbenchError
-from optbench._io import atomic_path
+from optbench._io import save_figure
 from optbench.render._style import style
 
 _TINY = 1e-300
@@ -93,7 +93,4 @@ def convergence(
     axes[0].legend(fontsize=7, facecolor=colours["bg"], labelcolor=colours["fg"])
     if title:
         fig.suptitle(title, color=colours["fg"])
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-    return path
+    return save_figure(fig, path)

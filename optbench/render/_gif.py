@@ -52,7 +52,7 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
     with atomic_path(path) as tmp:
         images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
                        duration=gif_delay_ms(fps), loop=0, optimize=False,
-                       transparency=TRANSPARENT, disposal=1)
+                       transparency=TRANSPARENT, disposal=1, palette=palette)
     return Path(path)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._io import atomic_path
+from .._io import save_figure
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
@@ -26,10 +26,7 @@ def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
     return fig
 
 
-def _save(fig: Figure, path: Any) -> Path:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-    return Path(path)
+_save = save_figure
 
 
 def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
