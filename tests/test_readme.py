@@ -1,6 +1,7 @@
 """The README's commands and examples: the CLI reference matches --help, the tour runs."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,33 +27,40 @@ def test_cli_reference_matches_the_parser():
     assert README[a:b] == markdown(), "run: python -m optbench.cli._reference --write"
 
 
-def _tour_blocks() -> list[str]:
-    start = README.index("## A five-minute tour")
-    end = README.index("\n## ", start + 10)
-    return re.findall(r"```python\n(.*?)```", README[start:end], re.S)
-
-
-def test_the_tour_runs(tmp_path, monkeypatch, capsys):
-    blocks = _tour_blocks()
-    assert len(blocks) >= 6
+def test_every_python_example_in_the_readme_runs(tmp_path, monkeypatch, capsys):
+    """All ```python blocks, in order, in one namespace (as a reader would paste them)."""
+    blocks = [(m.start(), m.group(1)) for m in re.finditer(r"```python\n(.*?)```", README, re.S)]
+    assert len(blocks) >= 20
     monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    if "torch" not in sys.modules:
+        pytest.importorskip("torch")  # the testing section drives torch.optim
     namespace: dict = {}
+    tour_end = README.index("\n## ", README.index("## A five-minute tour") + 10)
+    tour: dict = {}
     try:
-        for code in blocks:
-            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own code
+        for pos, code in blocks:
+            if pos > tour_end and not tour:
+                tour = dict(namespace)  # what the five-minute tour left behind
+            if "`my_adam.py`" in README[max(0, pos - 200): pos]:
+                (tmp_path / "my_adam.py").write_text(code)  # the README's student module
+            line = README[:pos].count("\n") + 1
+            exec(compile(code, f"README.md:{line}", "exec"), namespace)  # noqa: S102
     finally:
         from optbench import steppers
         from optbench.steppers import _registry
 
-        _registry._FACTORIES.pop("heavy_adam", None)
-        assert "heavy_adam" not in steppers.names()
+        for name in ("heavy_adam", "adam_fast"):
+            _registry._FACTORIES.pop(name, None)
+            assert name not in steppers.names()
+        sys.modules.pop("my_adam", None)
     for name in ("valley.gif", "valley-convergence.png", "adam-lr.csv"):
         assert (tmp_path / name).stat().st_size > 0
     out = capsys.readouterr().out
     assert "[1. 1. 1.]" in out
-    assert namespace["bad"].diverged_at is not None and namespace["ok"].diverged_at is None
-    assert namespace["report"].first_divergence == 1
-    assert namespace["t"].extras["per_epoch"]["val_acc"][-1] > 0.9
+    assert tour["bad"].diverged_at is not None and tour["ok"].diverged_at is None
+    assert tour["report"].first_divergence == 1
+    assert tour["t"].extras["per_epoch"]["val_acc"][-1] > 0.9
 
 
 @pytest.mark.parametrize("name", ["race.gif", "convergence.png", "trajectories.csv", "run.json"])
