@@ -66,3 +66,58 @@ def test_every_python_example_in_the_readme_runs(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("name", ["race.gif", "convergence.png", "trajectories.csv", "run.json"])
 def test_first_command_outputs_are_named_in_the_readme(name):
     assert name in README
+
+
+def _commands() -> list[tuple[str, str]]:
+    """Concrete ``optbench ...`` command lines in the README's shell blocks, with the transcript that
+    follows each ``$`` command (empty for plain command blocks). Usage lines are skipped."""
+    ref = (README.index(START), README.index(END))
+    found = []
+    for m in re.finditer(r"```(\w*)\n(.*?)```", README, re.S):
+        if m.group(1) == "python" or ref[0] < m.start() < ref[1]:
+            continue
+        lines = m.group(2).replace("\\\n", " ").splitlines()
+        for i, line in enumerate(lines):
+            cmd = line.removeprefix("$ ").strip()
+            if not cmd.startswith("optbench ") or re.search(r"\[|\b[A-Z]{3,}\b", cmd):
+                continue
+            after = []
+            if line.startswith("$ "):
+                for rest in lines[i + 1:]:
+                    if rest.startswith("$ "):
+                        break
+                    after.append(rest)
+            found.append((cmd, "\n".join(after).strip()))
+    return found
+
+
+def test_every_readme_command_runs_as_shown(tmp_path, monkeypatch, capsys):
+    import shlex
+    import shutil
+
+    from optbench.cli import main
+
+    commands = _commands()
+    assert len(commands) >= 10
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    student = re.search(r"`my_adam.py`:\n\n```python\n(.*?)```", README, re.S).group(1)
+    (tmp_path / "my_adam.py").write_text(student)
+    needs_torch = any("torch.optim" in c for c, _ in commands)
+    if needs_torch:
+        pytest.importorskip("torch")
+    try:
+        for cmd, transcript in commands:
+            capsys.readouterr()
+            status = main(shlex.split(cmd)[1:])
+            out = "\n".join(capsys.readouterr())
+            want = 2 if "optbench: error:" in transcript else 1 if transcript.endswith(
+                "disagree") else 0
+            assert status == want, (cmd, status, out)
+            first = next((ln for ln in transcript.splitlines() if ln.strip()), "")
+            first = first.strip().removesuffix("...").strip()  # "..." marks an abridged line
+            if first:
+                assert first in out, (cmd, first, out)
+    finally:
+        sys.modules.pop("my_adam", None)
