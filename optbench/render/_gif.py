@@ -8,6 +8,8 @@ one (the rest are the transparent index), which LZW compresses to almost nothing
 
 from __future__ import annotations
 
+import io
+import struct
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,27 +34,59 @@ def shared_palette(frames: Sequence[np.ndarray], samples: int = 4) -> Image.Imag
     return Image.fromarray(stack).quantize(TRANSPARENT, method=Image.Quantize.MEDIANCUT)
 
 
+def _image_block(index: np.ndarray, palette: list[int], left: int, top: int) -> bytes:
+    """One frame's image descriptor and LZW data, encoded by Pillow, placed at (left, top)."""
+    im = Image.fromarray(index, mode="P")
+    im.putpalette(palette)
+    buf = io.BytesIO()
+    im.save(buf, format="GIF", optimize=False)
+    data = buf.getvalue()
+    pos = 13 + 3 * 2 ** ((data[10] & 7) + 1) if data[10] & 0x80 else 13
+    while data[pos] == 0x21:  # skip extension blocks up to the image descriptor
+        pos += 2
+        while data[pos]:
+            pos += data[pos] + 1
+        pos += 1
+    assert data[pos] == 0x2C and data[pos + 9] & 0x80 == 0, "expected one image, no local table"
+    return b"\x2c" + struct.pack("<HH", left, top) + data[pos + 5: -1]  # drop the trailer
+
+
 def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Path:
-    """Write RGB frames (h, w, 3) uint8 as a GIF that loops forever, atomically."""
+    """Write RGB frames (h, w, 3) uint8 as a GIF that loops forever, atomically.
+
+    One global palette; frame k stores only the bounding box of the pixels that changed since
+    frame k-1, with the unchanged ones inside it transparent ("do not dispose" keeps the rest).
+    """
     if not len(frames):
         raise OptbenchError("an animation needs at least one frame.")
     pal = shared_palette(frames)
     palette = pal.getpalette()[: 3 * TRANSPARENT]
     palette += [0, 0, 0] * (256 - len(palette) // 3)
-    images, prev = [], None
+    h, w = frames[0].shape[:2]
+    delay = gif_delay_ms(fps) // 10
+    out = [b"GIF89a", struct.pack("<HHBBB", w, h, 0xF7, 0, 0), bytes(palette),
+           b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"]  # loop forever
+    prev = None
     for frame in frames:
         idx = np.asarray(Image.fromarray(frame).quantize(palette=pal, dither=Image.Dither.NONE))
-        shown = idx.copy()
-        if prev is not None:
-            shown[idx == prev] = TRANSPARENT
+        if prev is None:
+            box, left, top = idx, 0, 0
+        else:
+            changed = idx != prev
+            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            if rows.size:
+                top, left = int(rows[0]), int(cols[0])
+                sl = (slice(top, rows[-1] + 1), slice(left, cols[-1] + 1))
+                box = np.where(changed[sl], idx[sl], np.uint8(TRANSPARENT))
+            else:  # nothing moved: one transparent pixel keeps the frame and its delay
+                box, left, top = np.full((1, 1), TRANSPARENT, np.uint8), 0, 0
         prev = idx
-        im = Image.fromarray(shown, mode="P")
-        im.putpalette(palette)
-        images.append(im)
+        # graphic control: disposal 1 (leave in place), transparent index, delay in 10 ms units
+        out.append(b"\x21\xf9\x04" + struct.pack("<BHBB", (1 << 2) | 1, delay, TRANSPARENT, 0))
+        out.append(_image_block(np.ascontiguousarray(box), palette, left, top))
+    out.append(b"\x3b")
     with atomic_path(path) as tmp:
-        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
-                       duration=gif_delay_ms(fps), loop=0, optimize=False,
-                       transparency=TRANSPARENT, disposal=1, palette=palette)
+        tmp.write_bytes(b"".join(out))
     return Path(path)
 
 
