@@ -41,9 +41,19 @@ def test_resume_gives_the_same_table(swept, capsys):
     chunks = sorted((swept / "chunks").glob("*.npz"))
     assert chunks
     assert main(["sweep", "quadratic", "momentum", *GRID, "-o", str(swept), "--resume"]) == 0
-    strip = lambda text: [line.rsplit(",", 1)[0] for line in text.splitlines()]
-    assert strip((swept / "results.csv").read_text()) == strip(before)
+    assert (swept / "results.csv").read_text() == before
     assert "final loss" in capsys.readouterr().out
+
+
+def test_identical_sweeps_write_byte_identical_results(swept, tmp_path, capsys):
+    # wall time changes between runs: it goes to run.json (total and per chunk), not results.csv
+    again = tmp_path / "again"
+    assert main(["sweep", "quadratic", "momentum", *GRID, "-o", str(again)]) == 0
+    assert (again / "results.csv").read_bytes() == (swept / "results.csv").read_bytes()
+    assert "wall_time" not in (again / "results.csv").read_text().splitlines()[0]
+    wall = json.loads((again / "run.json").read_text())["wall_time"]
+    assert wall["total"] > 0 and len(wall["chunks"]) >= 1
+    assert wall["total"] == pytest.approx(sum(wall["chunks"]))
 
 
 @pytest.mark.parametrize(

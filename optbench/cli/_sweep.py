@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 checkpoint_dir=output_dir(Path(out) / "chunks"), resume=args.resume)
     for msg in res.meta["invalid"]:
         print(f"optbench: skipped: {msg}", file=sys.stderr)
-    res.to_csv(out / "results.csv")
+    res.to_csv(out / "results.csv", wall_time=False)  # deterministic bytes; times in run.json
     eta_max = None
     if res.meta["stepper"] == "sgd" and hasattr(problem, "fn") and "lr" in grid:
         # LeCun's eta_max = 2 / lambda_max at the start: plain gradient descent's stability limit

@@ -13,6 +13,7 @@ import hashlib
 import json
 import sys
 import time
+import warnings
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,8 @@ from .._run import (
 from ..steppers import _registry as _steppers
 from ..steppers._base import Stepper
 from . import _fast
-from ._grid import check_grid, configurations
-from ._table import SweepResult, coco_targets, first_hits
+from ._grid import check_grid
+from ._table import SweepResult, coco_targets, first_hits_time_major
 
 _COMPILED: dict[Hashable, Callable] = {}
 _CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
@@ -145,30 +146,52 @@ def sweep(
     missing = [k for k in known if k not in base and k not in grid and k != "kwargs"]
     if missing:
         raise OptbenchError(f"`grid` must give {', '.join(missing)} for stepper {name!r} (no default).")
-    configs = configurations(grid)
+    names = list(grid)
+    # the cartesian product as columns, first name slowest (as itertools.product)
+    cols = dict(zip(names, (a.ravel() for a in np.meshgrid(*grid.values(), indexing="ij"))))
+    n_cfg = len(cols[names[0]])
+
+    def cfg_at(i: int) -> dict[str, float]:
+        return {k: float(cols[k][i]) for k in names}
+
     # values outside a hyperparameter's range: reported, the rest of the grid runs. Steppers check
     # each hyperparameter on its own, so each distinct value is checked once, beside a valid rest.
     invalid: dict[str, None] = {}
     bad_values: dict[str, set[float]] = {k: set() for k in grid}
     proto, valid_cfg = None, None
-    for cfg in configs[:64]:
+    for i in range(min(n_cfg, 64)):
         try:
-            proto, valid_cfg = make(**fixed, **cfg), cfg
+            proto, valid_cfg = make(**fixed, **cfg_at(i)), cfg_at(i)
             break
         except (OptbenchError, ValueError) as err:
             invalid[str(err)] = None
     if valid_cfg is None:
-        valid_cfg = configs[0]
+        valid_cfg = cfg_at(0)
+    # optbench's own steppers accept an interval of each hyperparameter (the others fixed): when
+    # the smallest and the largest distinct value are valid, so is every value between them
+    interval = getattr(make, "__module__", "").startswith("optbench.steppers")
+
+    def check(k: str, v: float) -> bool:
+        nonlocal proto
+        try:
+            st = make(**fixed, **{**valid_cfg, k: float(v)})
+        except (OptbenchError, ValueError) as err:
+            bad_values[k].add(float(v))
+            invalid[str(err)] = None
+            return False
+        proto = st if proto is None else proto
+        return True
+
     for k, values in grid.items():
-        for v in np.unique(values):
-            try:
-                st = make(**fixed, **{**valid_cfg, k: float(v)})
-            except (OptbenchError, ValueError) as err:
-                bad_values[k].add(float(v))
-                invalid[str(err)] = None
-            else:
-                proto = st if proto is None else proto
-    ok = np.array([not any(c[k] in bad_values[k] for k in c) for c in configs], bool)
+        u = np.unique(values)
+        ends = [u[0], u[-1]] if len(u) > 1 else [u[0]]
+        if not (interval and all(check(k, v) for v in ends)):
+            for v in u:
+                check(k, v)
+    ok = np.ones(n_cfg, bool)
+    for k in names:
+        if bad_values[k]:
+            ok &= ~np.isin(cols[k], np.array(sorted(bad_values[k])))
     invalid = {m: None for m in invalid if any(str(v) in m for vs in bad_values.values() for v in vs)}
     if proto is None:
         raise OptbenchError(f"`grid` has no valid configuration of {name!r}: {next(iter(invalid))}")
@@ -189,7 +212,16 @@ def sweep(
         return x0_cache[(s, k)]
 
     x0s = [x0_of(s, 0) for s in range(len(start_list))]
-    n_cfg, n_start = len(configs), len(x0s)
+    n_start = len(x0s)
+
+    def stack_x0(rows: np.ndarray) -> Any:
+        # the distinct (start, seed) pairs, stacked once, then gathered per run
+        pair = xi[rows] * seeds + si[rows]
+        uniq, inv = np.unique(pair, return_inverse=True)
+        stacked = jax.tree.map(lambda *a: np.stack(a),
+                               *[x0_of(int(p // seeds), int(p % seeds)) for p in uniq])
+        return jax.tree.map(lambda a: jnp.asarray(a[inv.ravel()], dtype), stacked)
+
     ci, si, xi = (a.ravel() for a in np.meshgrid(np.arange(n_cfg), np.arange(seeds), np.arange(n_start), indexing="ij"))
     run_idx = np.flatnonzero(ok[ci])
     n = len(run_idx)
@@ -237,10 +269,10 @@ def sweep(
             else:
                 idx = run_idx[c * size:(c + 1) * size]
                 pad = np.concatenate([idx, np.full(size - len(idx), idx[-1])])
-                hp = {k: jnp.asarray(np.array([configs[ci[i]][k] for i in pad]), dtype)
+                hp = {k: jnp.asarray(cols[k][ci[pad]], dtype)
                       if k in grid else jnp.full((size,), numeric[k], dtype)
                       for k in numeric if k not in baked}
-                x0 = jax.tree.map(lambda *a: jnp.asarray(np.stack(a), dtype), *[x0_of(xi[i], si[i]) for i in pad])
+                x0 = stack_x0(pad)
                 keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[pad], jnp.uint32))
                 args = (hp, x0) if fast else (hp, x0, keys)
                 if sharding is not None:
@@ -248,16 +280,17 @@ def sweep(
                 t0 = time.perf_counter()
                 out = jax.block_until_ready(fn(*args))
                 wall = time.perf_counter() - t0
-                if fast:  # time-major -> run-major, once, on the host
-                    out = {k: np.moveaxis(np.asarray(v), 0, 1) if k != "diverged_at" else v
-                           for k, v in out.items()}
+                if fast:  # time-major (params: configurations last), viewed run-major (no copy)
+                    out = {"loss": np.asarray(out["loss"]).T, "diverged_at": out["diverged_at"],
+                           **({"params": np.moveaxis(np.asarray(out["params"]), -1, 0)}
+                              if record else {})}
                 part = {"loss": np.asarray(out["loss"])[:len(idx)],
                         "diverged_at": np.asarray(out["diverged_at"])[:len(idx)],
-                        "wall": np.full(len(idx), wall / size)}
+                        "wall": np.full(len(idx), wall / size), "chunk_wall": np.float64(wall)}
                 if record:
                     part["params"] = np.asarray(out["params"])[:len(idx)]
-                part["code"] = _kinds(problem, make, static, numeric, grid, configs, ci, si, xi,
-                                      x0_of, idx, part["diverged_at"], steps, dtype)
+                part["code"] = _kinds(problem, make, static, numeric, grid, cols, ci, si, xi,
+                                      stack_x0, idx, part["diverged_at"], steps, dtype)
                 if path is not None:
                     from .._io import atomic_path
 
@@ -266,11 +299,11 @@ def sweep(
                 parts.append(part)
             if show:
                 _progress(c + 1, n_chunks, sys.stderr)
-    return _assemble(parts, problem, name, base, grid, configs, ci, si, xi, ok, run_idx, invalid,
+    return _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid,
                      steps, dtype, keep_trajectories, record, x0s)
 
 
-def _kinds(problem, make, static, numeric, grid, configs, ci, si, xi, x0_of, idx, div, steps, dtype):
+def _kinds(problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype):
     """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped call)."""
     code = np.zeros(len(idx), np.int32)
     bad = np.flatnonzero(div >= 0)
@@ -285,49 +318,86 @@ def _kinds(problem, make, static, numeric, grid, configs, ci, si, xi, x0_of, idx
     # pad to a power of two so the replay compiles for few shapes
     m = 1 << int(np.ceil(np.log2(bad.size)))
     rows = idx[np.concatenate([bad, np.full(m - bad.size, bad[-1])])]
-    hp = {k: jnp.asarray(np.array([configs[ci[i]].get(k, numeric[k]) for i in rows]), dtype) for k in numeric}
-    x0 = jax.tree.map(lambda *a: jnp.asarray(np.stack(a), dtype), *[x0_of(xi[i], si[i]) for i in rows])
+    hp = {k: jnp.asarray(cols[k][ci[rows]] if k in cols else np.full(len(rows), numeric[k]), dtype)
+          for k in numeric}
+    x0 = stack_x0(rows)
     keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[rows], jnp.uint32))
     code[bad] = np.asarray(fn(hp, x0, keys))[:bad.size]
     return code
 
 
-def _assemble(parts, problem, name, base, grid, configs, ci, si, xi, ok, run_idx, invalid, steps,
+def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid, steps,
               dtype, keep, record, x0s) -> SweepResult:
     total = len(ci)
-    loss = np.full((total, steps + 1), np.nan)
-    div = np.full(total, -1, np.int64)
-    code = np.zeros(total, np.int32)
-    wall = np.zeros(total)
+    full = len(run_idx) == total
+    # losses time-major (steps+1, runs), in the sweep's dtype: the running minimum and the first
+    # hits run along contiguous rows; res.losses is a run-major view of it
+    if len(parts) == 1 and full:
+        loss_tm = parts[0]["loss"].T
+        div, code, wall = parts[0]["diverged_at"], parts[0]["code"], parts[0]["wall"]
+    else:
+        ldt = parts[0]["loss"].dtype if parts else np.dtype(dtype)
+        loss_tm = np.full((steps + 1, total), np.nan, ldt)
+        div = np.full(total, -1, np.int64)
+        code = np.zeros(total, np.int32)
+        wall = np.zeros(total)
+        if parts:
+            loss_tm[:, run_idx] = np.concatenate([p["loss"].T for p in parts], axis=1)
+            div[run_idx] = np.concatenate([p["diverged_at"] for p in parts])
+            code[run_idx] = np.concatenate([p["code"] for p in parts])
+            wall[run_idx] = np.concatenate([p["wall"] for p in parts])
+    div = np.asarray(div).astype(np.int64)
     params = None
-    if parts:
-        loss[run_idx] = np.concatenate([p["loss"] for p in parts])
-        div[run_idx] = np.concatenate([p["diverged_at"] for p in parts])
-        code[run_idx] = np.concatenate([p["code"] for p in parts])
-        wall[run_idx] = np.concatenate([p["wall"] for p in parts])
-        if record:
-            pr = np.concatenate([p["params"] for p in parts])
+    if record and parts:
+        if len(parts) == 1 and full:
+            params = parts[0]["params"]
+        else:
+            pr = parts[0]["params"]
             params = np.full((total,) + pr.shape[1:], np.nan, dtype=pr.dtype)
-            params[run_idx] = pr
-    kind = np.array([_CODES[int(c)] for c in code], dtype=object)
+            params[run_idx] = np.concatenate([p["params"] for p in parts])
+    chunk_walls = [float(p["chunk_wall"]) if "chunk_wall" in p else float(np.sum(p["wall"]))
+                   for p in parts]
     ran = ok[ci]
-    stalled = ran & (div < 0) & (np.nanmin(np.where(ran[:, None], loss, np.inf), axis=1) >= loss[:, 0])
+    run_min = _running_min(loss_tm, ran)
+    best = run_min[-1].astype(np.float64)
+    gone = np.flatnonzero(np.isinf(best) & ran)
+    if gone.size:  # the smallest loss ignoring NaNs: NaN when every loss is NaN
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            best[gone] = np.nanmin(loss_tm[:, gone], axis=0)
+    kind = np.array(["", "nan", "inf", "blow-up", "stalled", "invalid"])[np.asarray(code)]
+    stalled = ran & (div < 0) & (best >= loss_tm[0])
     kind[stalled] = "stalled"
     kind[~ran] = "invalid"
     f_min = getattr(problem, "min_value", None)
     if f_min is None:
-        f_min = float(np.nanmin(loss)) if ran.any() else 0.0
+        f_min = float(np.nanmin(loss_tm)) if ran.any() else 0.0
     targets = coco_targets(float(f_min))
-    hits = first_hits(np.where(ran[:, None], loss, np.inf), targets)
+    hits = first_hits_time_major(run_min, targets)
+    best[~ran] = np.nan
     return SweepResult(
-        hparams={k: np.array([configs[c][k] for c in ci]) for k in grid},
+        hparams={k: cols[k][ci] for k in grid},
         seed=si.astype(np.int64), start=xi.astype(np.int64),
-        final_loss=loss[:, -1], best_loss=np.where(ran, np.nanmin(np.where(ran[:, None], loss, np.inf), axis=1), np.nan),
-        diverged_at=div, kind=kind.astype(str), hits=hits, targets=targets, f_min=float(f_min),
-        wall_time=wall, losses=loss if keep else None, params=params,
+        final_loss=loss_tm[-1].astype(np.float64), best_loss=best,
+        diverged_at=div, kind=kind, hits=hits, targets=targets, f_min=float(f_min),
+        wall_time=wall, losses=loss_tm.T if keep else None, params=params,
         meta={"problem": problem.describe(), "stepper": name,
               "base": {k: v for k, v in base.items() if k not in grid and isinstance(v, (int, float, str, bool))},
               "grid": {k: v.tolist() for k, v in grid.items()}, "steps": steps, "dtype": dtype,
               "starts": [np.asarray(x).tolist() for x in x0s] if isinstance(x0s[0], np.ndarray) else None,
-              "invalid": list(invalid)},
+              "invalid": list(invalid),
+              # seconds inside the compiled call, per chunk (a resumed chunk: when it ran)
+              "wall_time": {"total": float(sum(chunk_walls)), "chunks": chunk_walls}},
     )
+
+
+def _running_min(loss_tm: np.ndarray, ran: np.ndarray) -> np.ndarray:
+    """(steps+1, runs) running minimum over time; NaN counts as +inf, runs not run are +inf."""
+    lt = np.where(np.isnan(loss_tm), np.inf, loss_tm) if np.isnan(loss_tm).any() else loss_tm
+    out = np.empty(lt.shape, lt.dtype)
+    out[0] = lt[0]
+    for s in range(1, len(lt)):  # row by row: contiguous, several times faster than accumulate
+        np.minimum(out[s - 1], lt[s], out=out[s])
+    if not ran.all():
+        out[:, ~ran] = np.inf
+    return out

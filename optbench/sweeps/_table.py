@@ -23,17 +23,34 @@ def coco_targets(f_min: float, high: float = 1e2, low: float = 1e-8, per_decade:
 
 
 def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """(runs, targets): the first step whose loss is <= each target, -1 if never.
+    """(runs, targets): the first step whose loss is <= each target, -1 if never (NaN never hits)."""
+    loss = np.asarray(loss)
+    run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss).T, axis=0)
+    return first_hits_time_major(run_min, targets)
 
-    The running minimum of a loss curve is non-increasing, so the first hit of target ``f`` is the
-    number of steps whose running minimum is still above ``f``.
+
+def first_hits_time_major(run_min: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """(runs, targets) first hits from the running minimum ``(steps+1, runs)`` of each loss curve.
+
+    The running minimum is non-increasing, so the first hit of target ``f`` is the number of steps
+    whose running minimum is still above ``f``: one vectorized binary search over every (run,
+    target) pair at once.
     """
-    run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss), axis=1)
-    neg_targets = -np.asarray(targets, dtype=run_min.dtype)
-    hits = np.empty((loss.shape[0], len(targets)), np.int64)
-    for i, row in enumerate(run_min):
-        hits[i] = np.searchsorted(-row, neg_targets, side="left")  # -row is non-decreasing
-    return np.where(hits > loss.shape[1] - 1, -1, hits)
+    length, runs = run_min.shape
+    t = np.asarray(targets, dtype=np.float64)  # compared exactly, as float64
+    flat = np.ascontiguousarray(run_min).ravel()
+    col = np.arange(runs)[:, None]
+    lo = np.zeros((runs, len(t)), np.int64)
+    hi = np.full((runs, len(t)), length, np.int64)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) // 2
+        above = flat[np.minimum(mid, length - 1) * runs + col] > t
+        lo = np.where(open_ & above, mid + 1, lo)
+        hi = np.where(open_ & ~above, mid, hi)
+    return np.where(lo > length - 1, -1, lo)
 
 
 @dataclasses.dataclass(eq=False)
@@ -90,9 +107,15 @@ class SweepResult:
         cols = self.columns()
         return [{k: v[i].item() for k, v in cols.items()} for i in range(len(self))]
 
-    def to_csv(self, path: Any = None) -> str:
-        """The table as CSV text (floats with 9 significant digits); written atomically if ``path``."""
+    def to_csv(self, path: Any = None, *, wall_time: bool = True) -> str:
+        """The table as CSV text (floats with 9 significant digits); written atomically if ``path``.
+
+        ``wall_time=False`` leaves the one column that changes between identical runs out, so the
+        same sweep writes the same bytes (``optbench sweep`` does this; its run.json has the times).
+        """
         cols = self.columns()
+        if not wall_time:
+            del cols["wall_time"]
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
