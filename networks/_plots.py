@@ -18,9 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
-from optbench._errors import unknown
 from optbench._io import save_figure
 from optbench.render._gif import write_gif
+from optbench.render._style import style as race_style
 
 THEMES = {
     "light": {
@@ -81,11 +81,8 @@ TEXT = {
 
 
 def style(theme: str, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The colours and words for ``theme`` and ``lang``, or an error naming the allowed values."""
-    if theme not in THEMES:
-        raise unknown("theme", theme, THEMES)
-    if lang not in TEXT:
-        raise unknown("language", lang, TEXT)
+    """The colours and words for ``theme`` and ``lang``; the names are checked as the race checks them."""
+    race_style(theme, lang)
     return THEMES[theme], TEXT[lang]
 
 
