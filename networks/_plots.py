@@ -102,9 +102,6 @@ def _dress(ax, colours: dict[str, Any]) -> None:
     ax.title.set_color(colours["fg"])
 
 
-_save_png = save_figure
-
-
 def _rgb(fig: Figure) -> np.ndarray:
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
@@ -215,7 +212,7 @@ def curves_png(
     if title:
         fig.suptitle(title, color=colours["fg"], fontsize=10)
     fig.tight_layout()
-    return _save_png(fig, path)
+    return save_figure(fig, path)
 
 
 def landscape_png(
@@ -262,7 +259,7 @@ def landscape_png(
     if title:
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    return _save_png(fig, path)
+    return save_figure(fig, path)
 
 
 def zero_init_png(
@@ -287,4 +284,4 @@ def zero_init_png(
         ax.grid(color=colours["grid"], lw=0.5)
     axes[0].set_ylabel(words["weight"], fontsize=8)
     fig.tight_layout()
-    return _save_png(fig, path)
+    return save_figure(fig, path)

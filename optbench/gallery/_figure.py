@@ -1,12 +1,9 @@
-"""What the gallery's static scenes share: a figure, the palette and the deterministic PNG writer."""
+"""What the gallery's static scenes share: a figure and the palette."""
 
 from __future__ import annotations
 
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-
-from optbench._io import save_figure
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -18,4 +15,3 @@ def figure(width: float, height: float) -> Figure:
     return fig
 
 
-save_png = save_figure

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from optbench.gallery._figure import PALETTE, figure, save_png
+from optbench._io import save_figure
+from optbench.gallery._figure import PALETTE, figure
 
 NAME = "activations"
 TITLE = "Activation functions and their derivatives"
@@ -52,4 +53,4 @@ def render(out: Path, quick: bool) -> list[Path]:
         ax.set_xlabel("z")
         ax.set_ylim(-1.2, 2.0)
         ax.legend(loc="upper left", fontsize=9)
-    return [save_png(fig, out / "activations.png")]
+    return [save_figure(fig, out / "activations.png")]

@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 
 import optbench
+from optbench._io import save_figure
 from optbench.analysis import lr_limits
-from optbench.gallery._figure import PALETTE, figure, save_png
+from optbench.gallery._figure import PALETTE, figure
 
 NAME = "lr_1d"
 TITLE = "Learning rate on a parabola: below, at, and above eta_opt and eta_max"
@@ -51,4 +52,4 @@ def render(out: Path, quick: bool) -> list[Path]:
         ax.text(0.5, 0.92, last, transform=ax.transAxes, ha="center", fontsize=9)
     axes[0].set_ylabel("f(x) = x²")
     fig.suptitle(f"λ = {lam:g}:  η_opt = 1/λ = {lim.eta_opt:g},  η_max = 2/λ = {lim.eta_max:g}")
-    return [save_png(fig, out / "lr_1d.png")]
+    return [save_figure(fig, out / "lr_1d.png")]

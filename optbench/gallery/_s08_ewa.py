@@ -4,7 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from optbench.gallery._figure import PALETTE, figure, save_png
+from optbench._io import save_figure
+from optbench.gallery._figure import PALETTE, figure
 
 NAME = "ewa"
 TITLE = "Exponentially weighted averages and bias correction"
@@ -50,4 +51,4 @@ def render(out: Path, quick: bool) -> list[Path]:
     ax.set_ylabel("value")
     ax.legend(loc="lower right", fontsize=9)
     ax.set_title("Exponentially weighted average: bias correction fixes the start")
-    return [save_png(fig, out / "ewa.png")]
+    return [save_figure(fig, out / "ewa.png")]

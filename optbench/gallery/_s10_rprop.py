@@ -4,7 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from optbench.gallery._figure import PALETTE, figure, save_png
+from optbench._io import save_figure
+from optbench.gallery._figure import PALETTE, figure
 
 NAME = "rprop"
 TITLE = "Rprop: only the sign of the gradient, one step size per coordinate"
@@ -77,4 +78,4 @@ def render(out: Path, quick: bool) -> list[Path]:
     bx.set_ylabel("step size Δ")
     bx.legend(fontsize=9)
     bx.set_title("per-coordinate step sizes (×1.2 same sign, ×0.5 sign flip)", fontsize=10)
-    return [save_png(fig, out / "rprop.png")]
+    return [save_figure(fig, out / "rprop.png")]

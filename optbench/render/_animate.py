@@ -214,8 +214,7 @@ def animate(
         raise OptbenchError(f"`path` (={str(path)!r}) must end in one of .{', .'.join(FORMATS)}.")
     if not trajectories:
         raise OptbenchError("`trajectories` is empty; give at least one trajectory to animate.")
-    paths = _paths(trajectories)
-    steps = min(len(p) for p in paths) - 1
+    steps = min(len(t.loss) for t in trajectories) - 1
     n_frames = round(duration * fps) if duration is not None else min(steps + 1, round(8 * fps))
     shown = frame_steps(steps, n_frames) if fmt != "png" else np.array([steps])
 

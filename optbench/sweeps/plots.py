@@ -26,9 +26,6 @@ def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
     return fig
 
 
-_save = save_figure
-
-
 def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per value of ``name``: the best (over other hyperparameters) mean final loss; diverged flag."""
     values = np.unique(res.hparams[name])
@@ -69,7 +66,7 @@ def sensitivity(results: Mapping[str, Any], path: Any, hparam: str = "lr",
     ax.set_ylabel("final loss (x: diverged)")
     ax.set_title(title)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
@@ -95,7 +92,7 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
     ax.set_ylabel(y)
     ax.set_title(title)
     fig.colorbar(im, ax=ax, label="log10 final loss (hatched: diverged)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _Rect(*a, **k):
@@ -121,7 +118,7 @@ def run_length_ecdf(runs: Mapping[str, np.ndarray], steps: int, path: Any, title
     ax.set_ylabel("fraction of (problem, target) pairs solved")
     ax.set_title(title)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def performance_ratios(cost: np.ndarray) -> np.ndarray:
@@ -155,7 +152,7 @@ def performance_profile(cost: np.ndarray, labels: Sequence[str], path: Any, titl
     ax.set_ylabel(r"$\rho(\tau)$: fraction of problems")
     ax.set_title(title)
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def basin_labels(finals: np.ndarray, minima: np.ndarray, tol: float = 1e-2) -> np.ndarray:
@@ -182,4 +179,4 @@ def basins(starts: np.ndarray, finals: np.ndarray, minima: np.ndarray, shape: tu
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
