@@ -9,9 +9,40 @@ Attributes are imported lazily so that ``optbench --help`` does not import JAX.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 __version__ = "0.1.0"
+
+
+def _use_every_core() -> None:
+    """One JAX CPU device per core, so sweeps shard their runs over all of them.
+
+    XLA runs one computation's elementwise loops on one core; with a device per core a sweep's
+    runs split between the cores (``optbench.sweep`` shards over ``jax.devices()``), while a
+    single run stays on the first device. Left alone when the user chose (``JAX_NUM_CPU_DEVICES``,
+    or ``--xla_force_host_platform_device_count`` in ``XLA_FLAGS``) or JAX is already running.
+    Setting ``JAX_NUM_CPU_DEVICES=1`` turns it off. JAX is not imported here.
+    """
+    if "JAX_NUM_CPU_DEVICES" in os.environ or "device_count" in os.environ.get("XLA_FLAGS", ""):
+        return
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return
+    if "jax" in sys.modules:
+        try:
+            sys.modules["jax"].config.update("jax_num_cpu_devices", cores)
+        except (RuntimeError, AttributeError):  # backends already initialized: leave them
+            pass
+    else:
+        os.environ["JAX_NUM_CPU_DEVICES"] = str(cores)
+
+
+_use_every_core()
 
 _LAZY = {
     "run": ("optbench._run", "run"),

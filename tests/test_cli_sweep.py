@@ -126,9 +126,14 @@ def test_four_devices_give_the_same_results_as_one():
     results = []
     for flags, name in [("--xla_force_host_platform_device_count=4", "four"), ("", "one")]:
         env = {**os.environ, "XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"}
+        env.pop("JAX_NUM_CPU_DEVICES", None)  # set by optbench's own import in this process
+        if not flags:
+            env["JAX_NUM_CPU_DEVICES"] = "1"  # optbench's opt-out of a device per core
         path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}_{name}.npy")
         subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
         results.append(np.load(path))
         os.unlink(path)
     assert results[0][-1] == 4 and results[1][-1] == 1
-    np.testing.assert_array_equal(results[0][:-1], results[1][:-1])
+    # the fast path's loop is vectorized over runs: a run's place in its shard (vector lanes or
+    # the remainder loop) may change float32 rounding, never more
+    np.testing.assert_allclose(results[0][:-1], results[1][:-1], rtol=2e-5)

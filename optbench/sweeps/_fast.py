@@ -3,12 +3,19 @@
 ``jax.vmap(trajectory_fn(...))`` carries what single runs need (a PRNG key split every step,
 gradient and update norms) and stacks outputs configuration-major. For a noiseless surface the key
 is never used and a sweep table needs neither norm, so this path scans over time with the step
-vmapped over configurations (on the minor axis: x is ``(d, N)``), keeps the outputs time-major
-``(steps+1, N[, d])`` (viewed run-major on the host, no copy) and carries only what the outputs
-need: a stopped run freezes its iterate and loss (its optimizer state is never read again), and
-integer state counters that are the same for every configuration are kept once. Per configuration
-it computes what :func:`optbench._run.trajectory_fn` computes: the same loss record, the same
-freeze at the first bad step, the same ``diverged_at`` (tested against :func:`optbench.run`)."""
+vmapped over configurations and keeps every carried quantity as arrays of shape ``(N,)``: the
+iterate is carried coordinate by coordinate (a tuple of ``d`` arrays, the stepper sees that tuple
+as its parameter pytree), so XLA fuses the whole step (gradient, update, divergence test, running
+minimum) into one loop over the configurations. Outputs are time-major, ``(steps+1, N)`` and
+``(steps+1, d, N)``, viewed run-major on the host without a copy.
+
+It carries only what the outputs need: a stopped run freezes its iterate and loss (its optimizer
+state is never read again); integer state counters that are the same for every configuration are
+kept once; the running minimum of the recorded loss (NaN counting as +inf) is carried and stored
+for the first-hit search. Per configuration it computes what :func:`optbench._run.trajectory_fn`
+computes: the same loss record, the same freeze at the first bad step, the same ``diverged_at``
+(tested against :func:`optbench.run`).
+"""
 
 from __future__ import annotations
 
@@ -29,61 +36,90 @@ def eligible(problem: Any, stepper: Any) -> bool:
 
 
 def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
-    """``(hparams (N,) each, x0 (N, d)) -> {loss (steps+1, N), diverged_at (N,), params?}``."""
+    """``(hparams (N,) each, x0 (N, d)) -> dict`` of time-major arrays.
+
+    Keys: ``best`` (steps+1, N) running minimum of the loss record, ``first`` and ``final`` (N,)
+    its first and last entry, ``diverged_at`` (N,); with ``record``, ``loss`` (steps+1, N) and
+    ``params`` (steps+1, d, N).
+    """
     bound = float(problem.blowup)
     finite_bound = bool(np.isfinite(bound))
 
-    def step(x, state, div_at, last_loss, t, hp):
+    def value_and_grad(xs):
+        # forward mode, one constant basis tangent per coordinate: no gradient vector is built
+        # (reverse mode pads each partial into one), so the step stays one elementwise loop
+        x = jnp.stack(xs)
+        d = len(xs)
+        grads = []
+        for i in range(d):
+            loss, g = jax.jvp(problem.fn, (x,), (jnp.asarray(np.eye(d)[i], x.dtype),))
+            grads.append(g)
+        return loss, tuple(grads)
+
+    def step(xs, state, div_at, last, best, t, hp):
         st = make(hp)
-        loss, grads = problem.loss_and_grad(x, t, None)
+        loss, grads = value_and_grad(xs)
         alive = div_at < 0
         loss_ok = jnp.isfinite(loss)
-        updates, new_state = st.update(grads, state, x, value=loss)
-        new_x = (x + updates).astype(x.dtype)
+        updates, new_state = st.update(grads, state, xs, value=loss)
+        new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
         # |x| <= bound is False for NaN and, with a finite bound, for +-inf
-        x_ok = jnp.abs(new_x) <= bound if finite_bound else jnp.isfinite(new_x) & (jnp.abs(new_x) <= bound)
-        step_ok = loss_ok & jnp.all(x_ok)
+        ok = [jnp.abs(x) <= bound if finite_bound else jnp.isfinite(x) & (jnp.abs(x) <= bound)
+              for x in new_xs]
+        step_ok = loss_ok
+        for o in ok:
+            step_ok = step_ok & o
         # the first bad step: t when the loss at x_t is not finite, else t + 1 (x_{t+1} is bad)
         div_at = jnp.where(alive & ~step_ok, jnp.where(loss_ok, t + 1, t), div_at)
         go = alive & step_ok
-        x = jnp.where(go, new_x, x)
-        state = new_state  # a stopped run keeps its x frozen; its state is never read again
-        return x, state, div_at, jnp.where(alive & loss_ok, loss, last_loss)
+        xs = tuple(jnp.where(go, n, x) for n, x in zip(new_xs, xs))
+        last = jnp.where(alive & loss_ok, loss, last)
+        best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
+        # a stopped run keeps its x frozen; its state is never read again
+        return xs, new_state, div_at, last, best
 
     def run(hp, x0):
         # integer scalars of the state (Adam's update count) are the same for every configuration
         # when they depend on nothing batched: kept once, not per configuration (vmap checks it,
         # and raises ValueError otherwise, which falls back to a per-configuration state)
-        one = jax.eval_shape(lambda h, x: make(h).init(x), {k: v[0] for k, v in hp.items()}, x0[0])
+        d = x0.shape[1]
+        one = jax.eval_shape(lambda h, x: make(h).init(x), {k: v[0] for k, v in hp.items()},
+                             tuple(x0[0, i] for i in range(d)))
         counts = jax.tree.map(lambda s: s.ndim == 0 and jnp.issubdtype(s.dtype, jnp.integer), one)
         if any(jax.tree.leaves(counts)):
             try:
-                return _run(hp, x0, jax.tree.map(lambda c: None if c else -1, counts))
+                return _run(hp, x0, jax.tree.map(lambda c: None if c else 0, counts))
             except ValueError:
                 pass
-        return _run(hp, x0, -1)
+        return _run(hp, x0, 0)
 
     def _run(hp, x0, axes):
-        # configurations on the last (minor, contiguous) axis: x is (d, N), so a step reads and
-        # writes each coordinate of all configurations as one contiguous vector
-        vstep = jax.vmap(step, in_axes=(-1, axes, -1, -1, None, -1), out_axes=(-1, axes, -1, -1))
-        n = x0.shape[0]
-        x0 = jnp.moveaxis(x0, 0, -1)
-        state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(-1, -1), out_axes=axes)(hp, x0)
-        loss0 = jax.vmap(problem.value, in_axes=-1)(x0)
+        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0), out_axes=(0, axes, 0, 0, 0))
+        n, d = x0.shape
+        xs0 = tuple(x0[:, i] for i in range(d))
+        state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
+        loss0 = jax.vmap(problem.value)(x0)
+        best0 = jnp.where(jnp.isnan(loss0), jnp.inf, loss0)
 
         def body(carry, t):
-            x, state, div_at, loss = vstep(*carry[:4], t, hp)
-            return (x, state, div_at, loss), ((loss, x) if record else loss)
+            carry = vstep(*carry, t, hp)
+            xs, _, _, last, best = carry
+            return carry, ((last, best, jnp.stack(xs)) if record else best)
 
-        carry0 = (x0, state0, jnp.full((n,), -1, jnp.int32), loss0)
-        (x, _, div_at, last), outs = jax.lax.scan(body, carry0, jnp.arange(steps, dtype=jnp.int32))
-        losses, params = outs if record else (outs, None)
-        final = jax.vmap(problem.value, in_axes=-1)(x)
+        carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0, best0)
+        carry, outs = jax.lax.scan(body, carry0, jnp.arange(steps, dtype=jnp.int32))
+        xs, _, div_at, last, best = carry
+        final = jax.vmap(problem.value)(jnp.stack(xs, axis=1))
         final = jnp.where((div_at < 0) & jnp.isfinite(final), final, last)
-        res = {"loss": jnp.concatenate([losses, final[None]]), "diverged_at": div_at}
+        best = jnp.minimum(best, jnp.where(jnp.isnan(final), jnp.inf, final))
+        res = {"first": loss0, "final": final, "diverged_at": div_at}
         if record:
-            res["params"] = jnp.concatenate([x0[None], params])
+            losses, bests, params = outs
+            res["loss"] = jnp.concatenate([losses, final[None]])
+            res["params"] = jnp.concatenate([jnp.stack(xs0)[None], params])
+        else:
+            bests = outs
+        res["best"] = jnp.concatenate([bests, best[None]])
         return res
 
     return run

@@ -14,6 +14,7 @@ import json
 import sys
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from ..steppers import _registry as _steppers
 from ..steppers._base import Stepper
 from . import _fast
 from ._grid import check_grid
-from ._table import SweepResult, coco_targets, first_hits_time_major
+from ._table import SweepResult, coco_targets, first_hits_time_major, thresholds
 
 _COMPILED: dict[Hashable, Callable] = {}
 _CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
@@ -232,7 +233,7 @@ def sweep(
     size = -(-size // len(devices)) * len(devices)
     n_chunks = -(-n // size) if n else 0
     record = keep_trajectories and isinstance(first, np.ndarray)
-    sig = hashlib.sha256(json.dumps([problem.describe(), name, {k: repr(v) for k, v in base.items()},
+    sig = None if checkpoint_dir is None else hashlib.sha256(json.dumps([problem.describe(), name, {k: repr(v) for k, v in base.items()},
                                      {k: v.tolist() for k, v in grid.items()}, steps, seeds,
                                      [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size,
                                      record],
@@ -280,27 +281,53 @@ def sweep(
                 t0 = time.perf_counter()
                 out = jax.block_until_ready(fn(*args))
                 wall = time.perf_counter() - t0
+                m = len(idx)
                 if fast:  # time-major (params: configurations last), viewed run-major (no copy)
-                    out = {"loss": np.asarray(out["loss"]).T, "diverged_at": out["diverged_at"],
-                           **({"params": np.moveaxis(np.asarray(out["params"]), -1, 0)}
-                              if record else {})}
-                part = {"loss": np.asarray(out["loss"])[:len(idx)],
-                        "diverged_at": np.asarray(out["diverged_at"])[:len(idx)],
-                        "wall": np.full(len(idx), wall / size), "chunk_wall": np.float64(wall)}
-                if record:
-                    part["params"] = np.asarray(out["params"])[:len(idx)]
+                    part = {"first": out["first"], "final": out["final"],
+                            "diverged_at": out["diverged_at"], "best": out["best"]}
+                    if record:
+                        part["loss"] = _host(out["loss"]).T
+                        part["params"] = np.moveaxis(_host(out["params"]), -1, 0)
+                else:
+                    loss = out["loss"]
+                    part = {"first": loss[:, 0], "final": loss[:, -1],
+                            "diverged_at": out["diverged_at"], "best": _running_min(loss)}
+                    if keep_trajectories:
+                        part["loss"] = np.asarray(loss)
+                    if record:
+                        part["params"] = np.asarray(out["params"])
+                # padding runs dropped; the running minimum stays where it is (device, time-major)
+                part = {k: (v if m == size else v[:, :m]) if k == "best" else np.asarray(v)[:m]
+                        for k, v in part.items()}
+                part["wall"] = np.full(m, wall / size)
+                part["chunk_wall"] = np.float64(wall)
                 part["code"] = _kinds(problem, make, static, numeric, grid, cols, ci, si, xi,
                                       stack_x0, idx, part["diverged_at"], steps, dtype)
                 if path is not None:
                     from .._io import atomic_path
 
                     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-                        np.savez(fh, **part)
+                        np.savez(fh, **{k: np.asarray(v) for k, v in part.items()})
                 parts.append(part)
             if show:
                 _progress(c + 1, n_chunks, sys.stderr)
     return _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid,
                      steps, dtype, keep_trajectories, record, x0s)
+
+
+def _host(a: jax.Array) -> np.ndarray:
+    """A device array as NumPy: zero-copy from one CPU device; shards copied in parallel threads."""
+    if len(a.sharding.device_set) == 1:
+        return np.asarray(a)
+    out = np.empty(a.shape, a.dtype)
+    shards = a.addressable_shards
+
+    def put(shard: Any) -> None:
+        out[shard.index] = np.asarray(shard.data)  # NumPy releases the GIL while it copies
+
+    with ThreadPoolExecutor(len(shards)) as pool:
+        list(pool.map(put, shards))
+    return out
 
 
 def _kinds(problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype):
@@ -330,57 +357,54 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
               dtype, keep, record, x0s) -> SweepResult:
     total = len(ci)
     full = len(run_idx) == total
-    # losses time-major (steps+1, runs), in the sweep's dtype: the running minimum and the first
-    # hits run along contiguous rows; res.losses is a run-major view of it
-    if len(parts) == 1 and full:
-        loss_tm = parts[0]["loss"].T
-        div, code, wall = parts[0]["diverged_at"], parts[0]["code"], parts[0]["wall"]
-    else:
-        ldt = parts[0]["loss"].dtype if parts else np.dtype(dtype)
-        loss_tm = np.full((steps + 1, total), np.nan, ldt)
-        div = np.full(total, -1, np.int64)
-        code = np.zeros(total, np.int32)
-        wall = np.zeros(total)
-        if parts:
-            loss_tm[:, run_idx] = np.concatenate([p["loss"].T for p in parts], axis=1)
-            div[run_idx] = np.concatenate([p["diverged_at"] for p in parts])
-            code[run_idx] = np.concatenate([p["code"] for p in parts])
-            wall[run_idx] = np.concatenate([p["wall"] for p in parts])
-    div = np.asarray(div).astype(np.int64)
-    params = None
-    if record and parts:
+
+    def column(key, fill, dt=None):
         if len(parts) == 1 and full:
-            params = parts[0]["params"]
-        else:
-            pr = parts[0]["params"]
-            params = np.full((total,) + pr.shape[1:], np.nan, dtype=pr.dtype)
-            params[run_idx] = np.concatenate([p["params"] for p in parts])
+            return np.asarray(parts[0][key])
+        first = np.asarray(parts[0][key]) if parts else np.zeros((0,), dt or np.float64)
+        out = np.full((total,) + first.shape[1:], fill, dt or first.dtype)
+        if parts:
+            out[run_idx] = np.concatenate([np.asarray(p[key]) for p in parts])
+        return out
+
+    ldt = np.asarray(parts[0]["final"]).dtype if parts else np.dtype(dtype)
+    div = column("diverged_at", -1, np.int64)
+    code = column("code", 0, np.int32)
+    wall = column("wall", 0.0, np.float64)
+    first = column("first", np.nan, ldt).astype(np.float64)
+    final = column("final", np.nan, ldt).astype(np.float64)
+    losses = column("loss", np.nan) if keep and parts else None
+    params = column("params", np.nan) if record and parts else None
     chunk_walls = [float(p["chunk_wall"]) if "chunk_wall" in p else float(np.sum(p["wall"]))
                    for p in parts]
     ran = ok[ci]
-    run_min = _running_min(loss_tm, ran)
-    best = run_min[-1].astype(np.float64)
-    gone = np.flatnonzero(np.isinf(best) & ran)
-    if gone.size:  # the smallest loss ignoring NaNs: NaN when every loss is NaN
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            best[gone] = np.nanmin(loss_tm[:, gone], axis=0)
+    # each run's best recorded loss, NaN counting as +inf; NaN when every recorded loss is NaN,
+    # which (runs freeze at the first bad step, keeping their last finite loss) means the first is
+    best = np.full(total, np.inf)
+    if parts:
+        best[run_idx] = np.concatenate([np.asarray(p["best"][-1]) for p in parts])
+    best[np.isinf(best) & np.isnan(first)] = np.nan
     kind = np.array(["", "nan", "inf", "blow-up", "stalled", "invalid"])[np.asarray(code)]
-    stalled = ran & (div < 0) & (best >= loss_tm[0])
+    stalled = ran & (div < 0) & (best >= first)
     kind[stalled] = "stalled"
     kind[~ran] = "invalid"
     f_min = getattr(problem, "min_value", None)
     if f_min is None:
-        f_min = float(np.nanmin(loss_tm)) if ran.any() else 0.0
+        lowest = np.min(best[ran], initial=np.inf)
+        f_min = float(lowest) if np.isfinite(lowest) else 0.0
     targets = coco_targets(float(f_min))
-    hits = first_hits_time_major(run_min, targets)
+    hits = np.full((total, len(targets)), -1, np.int64)
+    if parts:
+        limits = thresholds(targets, ldt)
+        hits[run_idx] = np.concatenate([first_hits_time_major(p["best"], limits)
+                                        for p in parts])
     best[~ran] = np.nan
     return SweepResult(
         hparams={k: cols[k][ci] for k in grid},
         seed=si.astype(np.int64), start=xi.astype(np.int64),
-        final_loss=loss_tm[-1].astype(np.float64), best_loss=best,
+        final_loss=final, best_loss=best,
         diverged_at=div, kind=kind, hits=hits, targets=targets, f_min=float(f_min),
-        wall_time=wall, losses=loss_tm.T if keep else None, params=params,
+        wall_time=wall, losses=losses, params=params,
         meta={"problem": problem.describe(), "stepper": name,
               "base": {k: v for k, v in base.items() if k not in grid and isinstance(v, (int, float, str, bool))},
               "grid": {k: v.tolist() for k, v in grid.items()}, "steps": steps, "dtype": dtype,
@@ -391,13 +415,7 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
     )
 
 
-def _running_min(loss_tm: np.ndarray, ran: np.ndarray) -> np.ndarray:
-    """(steps+1, runs) running minimum over time; NaN counts as +inf, runs not run are +inf."""
-    lt = np.where(np.isnan(loss_tm), np.inf, loss_tm) if np.isnan(loss_tm).any() else loss_tm
-    out = np.empty(lt.shape, lt.dtype)
-    out[0] = lt[0]
-    for s in range(1, len(lt)):  # row by row: contiguous, several times faster than accumulate
-        np.minimum(out[s - 1], lt[s], out=out[s])
-    if not ran.all():
-        out[:, ~ran] = np.inf
-    return out
+@jax.jit
+def _running_min(loss: jax.Array) -> jax.Array:
+    """(steps+1, runs) running minimum over time of run-major losses; NaN counts as +inf."""
+    return jax.lax.cummin(jnp.where(jnp.isnan(loss), jnp.inf, loss), axis=1).T

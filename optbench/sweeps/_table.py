@@ -7,6 +7,8 @@ import dataclasses
 import io
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 KINDS = ("", "nan", "inf", "blow-up", "stalled", "invalid")
@@ -26,31 +28,52 @@ def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """(runs, targets): the first step whose loss is <= each target, -1 if never (NaN never hits)."""
     loss = np.asarray(loss)
     run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss).T, axis=0)
-    return first_hits_time_major(run_min, targets)
+    return first_hits_time_major(run_min, thresholds(targets, run_min.dtype))
 
 
-def first_hits_time_major(run_min: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def thresholds(targets: np.ndarray, dtype: Any) -> np.ndarray:
+    """Each target as the largest value of ``dtype`` not above it.
+
+    A loss ``v`` of that dtype satisfies ``v <= t`` (compared exactly, as float64) if and only if
+    ``v <= thresholds(t)`` compared in the dtype, so the search runs in the losses' own precision.
+    """
+    t = np.asarray(targets, dtype=np.float64)
+    c = t.astype(dtype)
+    return np.where(c.astype(np.float64) > t, np.nextafter(c, np.array(-np.inf, dtype)), c)
+
+
+def first_hits_time_major(run_min: Any, thresholds: np.ndarray) -> np.ndarray:
     """(runs, targets) first hits from the running minimum ``(steps+1, runs)`` of each loss curve.
 
-    The running minimum is non-increasing, so the first hit of target ``f`` is the number of steps
-    whose running minimum is still above ``f``: one vectorized binary search over every (run,
-    target) pair at once.
+    ``run_min`` may be a NumPy array or a (sharded) JAX array, which stays on its devices: each
+    device searches its own runs. ``thresholds``: see :func:`thresholds`.
     """
+    if isinstance(run_min, jax.Array) and not run_min.is_fully_replicated:
+        # one search per block of runs, each on the device that holds it (dispatched together)
+        blocks = {sh.index[1].start or 0: sh.data for sh in run_min.addressable_shards}
+        parts = [_search(blocks[k], thresholds) for k in sorted(blocks)]
+        return np.concatenate([np.asarray(p) for p in parts])
+    return np.asarray(_search(run_min, thresholds))
+
+
+@jax.jit
+def _search(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
+    """The running minimum is non-increasing, so the first hit of target ``f`` is the number of
+    steps whose running minimum is still above ``f``: one vectorized binary search over every
+    (target, run) pair at once, gathering from the flat time-major array."""
     length, runs = run_min.shape
-    t = np.asarray(targets, dtype=np.float64)  # compared exactly, as float64
-    flat = np.ascontiguousarray(run_min).ravel()
-    col = np.arange(runs)[:, None]
-    lo = np.zeros((runs, len(t)), np.int64)
-    hi = np.full((runs, len(t)), length, np.int64)
-    while True:
-        open_ = lo < hi
-        if not open_.any():
-            break
+    f = jnp.asarray(thresholds, run_min.dtype)[:, None]
+    flat = run_min.reshape(-1)
+    col = jnp.arange(runs, dtype=jnp.int32)[None, :]
+    lo = jnp.zeros((len(f), runs), jnp.int32)
+    hi = jnp.full((len(f), runs), length, jnp.int32)
+    for _ in range(int(length).bit_length()):  # enough halvings to close [0, length]
         mid = (lo + hi) // 2
-        above = flat[np.minimum(mid, length - 1) * runs + col] > t
-        lo = np.where(open_ & above, mid + 1, lo)
-        hi = np.where(open_ & ~above, mid, hi)
-    return np.where(lo > length - 1, -1, lo)
+        above = flat[jnp.minimum(mid, length - 1) * runs + col] > f
+        open_ = lo < hi
+        lo = jnp.where(open_ & above, mid + 1, lo)
+        hi = jnp.where(open_ & ~above, mid, hi)
+    return jnp.where(lo > length - 1, -1, lo).T
 
 
 @dataclasses.dataclass(eq=False)
