@@ -118,9 +118,11 @@ def test_compare_bad_config_exits_2(tmp_path, capsys):
 def test_four_devices_give_the_same_results_as_one():
     code = textwrap.dedent("""
         import jax, numpy as np, optbench
-        r = optbench.sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 10)}, 50, seeds=1,
+        # enough runs to be split over the devices (256 a device at least)
+        r = optbench.sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 1030)}, 30, seeds=1,
                            keep_trajectories=True)
-        g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": [1e-4, 1e-3, 3e-3]}, 20, seeds=2)
+        g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": np.logspace(-4, -2, 520)}, 20,
+                           seeds=2)
         np.save("OUT", np.concatenate([r.losses.ravel(), g.final_loss, [jax.device_count()]]))
     """)
     results = []

@@ -9,8 +9,10 @@ one (the rest are the transparent index), which LZW compresses to almost nothing
 from __future__ import annotations
 
 import io
+import os
 import struct
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +53,33 @@ def _image_block(index: np.ndarray, palette: list[int], left: int, top: int) -> 
     return b"\x2c" + struct.pack("<HH", left, top) + data[pos + 5: -1]  # drop the trailer
 
 
+def workers() -> int:
+    """Threads for frame work: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _indices(frame: np.ndarray, pal: Image.Image) -> np.ndarray:
+    """An RGB frame as indices into the shared palette (nearest colour, no dithering)."""
+    return np.asarray(Image.fromarray(frame).quantize(palette=pal, dither=Image.Dither.NONE))
+
+
+def _frame_block(prev: np.ndarray | None, idx: np.ndarray, palette: list[int]) -> bytes:
+    """Frame ``idx`` as the box of pixels that changed since ``prev`` (the rest transparent)."""
+    if prev is None:
+        return _image_block(idx, palette, 0, 0)
+    changed = idx != prev
+    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    if not rows.size:  # nothing moved: one transparent pixel keeps the frame and its delay
+        return _image_block(np.full((1, 1), TRANSPARENT, np.uint8), palette, 0, 0)
+    top, left = int(rows[0]), int(cols[0])
+    sl = (slice(top, rows[-1] + 1), slice(left, cols[-1] + 1))
+    box = np.where(changed[sl], idx[sl], np.uint8(TRANSPARENT))
+    return _image_block(np.ascontiguousarray(box), palette, left, top)
+
+
 def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Path:
     """Write RGB frames (h, w, 3) uint8 as a GIF that loops forever, atomically.
 
@@ -66,24 +95,16 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
     delay = gif_delay_ms(fps) // 10
     out = [b"GIF89a", struct.pack("<HHBBB", w, h, 0xF7, 0, 0), bytes(palette),
            b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"]  # loop forever
-    prev = None
-    for frame in frames:
-        idx = np.asarray(Image.fromarray(frame).quantize(palette=pal, dither=Image.Dither.NONE))
-        if prev is None:
-            box, left, top = idx, 0, 0
-        else:
-            changed = idx != prev
-            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if rows.size:
-                top, left = int(rows[0]), int(cols[0])
-                sl = (slice(top, rows[-1] + 1), slice(left, cols[-1] + 1))
-                box = np.where(changed[sl], idx[sl], np.uint8(TRANSPARENT))
-            else:  # nothing moved: one transparent pixel keeps the frame and its delay
-                box, left, top = np.full((1, 1), TRANSPARENT, np.uint8), 0, 0
-        prev = idx
-        # graphic control: disposal 1 (leave in place), transparent index, delay in 10 ms units
-        out.append(b"\x21\xf9\x04" + struct.pack("<BHBB", (1 << 2) | 1, delay, TRANSPARENT, 0))
-        out.append(_image_block(np.ascontiguousarray(box), palette, left, top))
+    # quantizing, differencing and LZW-encoding run in Pillow and NumPy with the GIL released:
+    # frames are spread over a thread per core
+    with ThreadPoolExecutor(workers()) as pool:
+        idx = list(pool.map(lambda f: _indices(f, pal), frames))
+        blocks = list(pool.map(lambda k: _frame_block(idx[k - 1] if k else None, idx[k], palette),
+                               range(len(idx))))
+    # graphic control: disposal 1 (leave in place), transparent index, delay in 10 ms units
+    control = b"\x21\xf9\x04" + struct.pack("<BHBB", (1 << 2) | 1, delay, TRANSPARENT, 0)
+    for block in blocks:
+        out += [control, block]
     out.append(b"\x3b")
     with atomic_path(path) as tmp:
         tmp.write_bytes(b"".join(out))

@@ -40,6 +40,7 @@ from ._grid import check_grid
 from ._table import SweepResult, coco_targets, first_hits_time_major, thresholds
 
 _COMPILED: dict[Hashable, Callable] = {}
+_MIN_RUNS_PER_DEVICE = 256
 _CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
 
 
@@ -228,6 +229,8 @@ def sweep(
     n = len(run_idx)
 
     devices = jax.devices()
+    if n < _MIN_RUNS_PER_DEVICE * len(devices):  # too few runs to pay for splitting them
+        devices = devices[:1]
     dim = int(sum(np.size(a) for a in jax.tree.leaves(first)))
     size = chunk_size or _chunk_size(steps, dim, keep_trajectories, max(n, 1), len(devices))
     size = -(-size // len(devices)) * len(devices)
@@ -274,8 +277,10 @@ def sweep(
                       if k in grid else jnp.full((size,), numeric[k], dtype)
                       for k in numeric if k not in baked}
                 x0 = stack_x0(pad)
-                keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[pad], jnp.uint32))
-                args = (hp, x0) if fast else (hp, x0, keys)
+                if fast:  # noiseless: no keys
+                    args = (hp, x0)
+                else:
+                    args = (hp, x0, jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[pad], jnp.uint32)))
                 if sharding is not None:
                     args = jax.device_put(args, sharding)
                 t0 = time.perf_counter()
