@@ -135,6 +135,9 @@ def boundary_gif(
         cmap = ListedColormap(list(colours["points"][:n_classes]))
     else:
         cmap = colours["cmap"]
+    # matplotlib's static-background / moving-artist split: the axes, ticks and labels are drawn
+    # once; each frame restores them and draws only the field, the boundary, the points on top and
+    # the title
     image = ax.imshow(
         field[0],
         extent=extent,
@@ -145,32 +148,43 @@ def boundary_gif(
         alpha=0.45,
         interpolation="bilinear" if n_classes <= 2 else "nearest",
         aspect="auto",
+        animated=True,
     )
-    for k in range(max(2, n_classes)):
-        pts = x[y == k]
+    points = [
         ax.scatter(
-            pts[:, 0],
-            pts[:, 1],
+            x[y == k][:, 0],
+            x[y == k][:, 1],
             s=12,
             color=colours["points"][k % 5],
             edgecolors=colours["bg"],
             linewidths=0.4,
+            animated=True,
         )
+        for k in range(max(2, n_classes))
+    ]
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     title = ax.set_title(titles[0], fontsize=10)
-    frames, contour = [], None
+    title.set_animated(True)
+    canvas = fig.canvas
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    frames = []
     for f in range(len(field)):
+        canvas.restore_region(background)
         image.set_data(field[f])
-        title.set_text(titles[f])
-        if contour is not None:
-            contour.remove()
-            contour = None
+        ax.draw_artist(image)
         if n_classes <= 2 and field[f].min() < 0.5 < field[f].max():
             contour = ax.contour(
                 xs, ys, field[f], levels=[0.5], colors=[colours["fg"]], linewidths=1.5
             )
-        frames.append(_rgb(fig))
+            ax.draw_artist(contour)
+            contour.remove()
+        for artist in points:
+            ax.draw_artist(artist)
+        title.set_text(titles[f])
+        ax.draw_artist(title)
+        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
     return write_gif(path, frames, fps)
 
 
