@@ -56,27 +56,26 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
             grads.append(g)
         return loss, tuple(grads)
 
-    def step(xs, state, div_at, last, best, t, hp):
+    def step(xs, state, div_at, last, best, t, hp, live):
+        """Step t: the loss at x_t joins the record; x_{t+1} is taken unless t is the last row."""
         st = make(hp)
         loss, grads = value_and_grad(xs)
         alive = div_at < 0
         loss_ok = jnp.isfinite(loss)
+        last = jnp.where(alive & loss_ok, loss, last)
+        best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
         updates, new_state = st.update(grads, state, xs, value=loss)
         new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
         # |x| <= bound is False for NaN and, with a finite bound, for +-inf
-        ok = [jnp.abs(x) <= bound if finite_bound else jnp.isfinite(x) & (jnp.abs(x) <= bound)
-              for x in new_xs]
         step_ok = loss_ok
-        for o in ok:
-            step_ok = step_ok & o
+        for x in new_xs:
+            step_ok = step_ok & (jnp.abs(x) <= bound if finite_bound
+                                 else jnp.isfinite(x) & (jnp.abs(x) <= bound))
         # the first bad step: t when the loss at x_t is not finite, else t + 1 (x_{t+1} is bad)
-        div_at = jnp.where(alive & ~step_ok, jnp.where(loss_ok, t + 1, t), div_at)
-        go = alive & step_ok
-        xs = tuple(jnp.where(go, n, x) for n, x in zip(new_xs, xs))
-        last = jnp.where(alive & loss_ok, loss, last)
-        best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
+        div_at = jnp.where(live & alive & ~step_ok, jnp.where(loss_ok, t + 1, t), div_at)
+        go = live & alive & step_ok
         # a stopped run keeps its x frozen; its state is never read again
-        return xs, new_state, div_at, last, best
+        return tuple(jnp.where(go, n, x) for n, x in zip(new_xs, xs)), new_state, div_at, last, best
 
     def run(hp, x0):
         # integer scalars of the state (Adam's update count) are the same for every configuration
@@ -94,32 +93,29 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
         return _run(hp, x0, 0)
 
     def _run(hp, x0, axes):
-        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0), out_axes=(0, axes, 0, 0, 0))
+        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0, None),
+                         out_axes=(0, axes, 0, 0, 0))
         n, d = x0.shape
         xs0 = tuple(x0[:, i] for i in range(d))
         state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
         loss0 = jax.vmap(problem.value)(x0)
-        best0 = jnp.where(jnp.isnan(loss0), jnp.inf, loss0)
 
         def body(carry, t):
-            carry = vstep(*carry, t, hp)
-            xs, _, _, last, best = carry
-            return carry, ((last, best, jnp.stack(xs)) if record else best)
+            # rows 0..steps of every record come straight out of the scan (no concatenation):
+            # row t holds x_t and the loss record and running minimum up to it
+            new = vstep(*carry, t, hp, t < steps)
+            _, _, _, last, best = new
+            return new, ((last, best, jnp.stack(carry[0])) if record else best)
 
-        carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0, best0)
-        carry, outs = jax.lax.scan(body, carry0, jnp.arange(steps, dtype=jnp.int32))
-        xs, _, div_at, last, best = carry
-        final = jax.vmap(problem.value)(jnp.stack(xs, axis=1))
-        final = jnp.where((div_at < 0) & jnp.isfinite(final), final, last)
-        best = jnp.minimum(best, jnp.where(jnp.isnan(final), jnp.inf, final))
-        res = {"first": loss0, "final": final, "diverged_at": div_at}
+        carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0,
+                  jnp.full((n,), jnp.inf, loss0.dtype))
+        carry, outs = jax.lax.scan(body, carry0, jnp.arange(steps + 1, dtype=jnp.int32))
+        _, _, div_at, last, _ = carry
+        res = {"first": loss0, "final": last, "diverged_at": div_at}
         if record:
-            losses, bests, params = outs
-            res["loss"] = jnp.concatenate([losses, final[None]])
-            res["params"] = jnp.concatenate([jnp.stack(xs0)[None], params])
+            res["loss"], res["best"], res["params"] = outs
         else:
-            bests = outs
-        res["best"] = jnp.concatenate([bests, best[None]])
+            res["best"] = outs
         return res
 
     return run
