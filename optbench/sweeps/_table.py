@@ -59,21 +59,22 @@ def first_hits_time_major(run_min: Any, thresholds: np.ndarray) -> np.ndarray:
 @jax.jit
 def _search(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
     """The running minimum is non-increasing, so the first hit of target ``f`` is the number of
-    steps whose running minimum is still above ``f``: one vectorized binary search over every
-    (target, run) pair at once, gathering from the flat time-major array."""
+    rows whose running minimum is still above ``f``. That count is found for every (target, run)
+    pair at once, bit by bit from the highest power of two (a branchless binary search), each
+    round one gather from the flat time-major array."""
     length, runs = run_min.shape
     f = jnp.asarray(thresholds, run_min.dtype)[:, None]
     flat = run_min.reshape(-1)
     col = jnp.arange(runs, dtype=jnp.int32)[None, :]
-    lo = jnp.zeros((len(f), runs), jnp.int32)
-    hi = jnp.full((len(f), runs), length, jnp.int32)
-    for _ in range(int(length).bit_length()):  # enough halvings to close [0, length]
-        mid = (lo + hi) // 2
-        above = flat[jnp.minimum(mid, length - 1) * runs + col] > f
-        open_ = lo < hi
-        lo = jnp.where(open_ & above, mid + 1, lo)
-        hi = jnp.where(open_ & ~above, mid, hi)
-    return jnp.where(lo > length - 1, -1, lo).T
+    above = jnp.zeros((len(f), runs), jnp.int32)  # rows known to be above f
+    step = 1 << (int(length).bit_length() - 1)
+    while step:
+        more = above + step
+        row = jnp.minimum(more, length) - 1  # in range; rows past the end are masked below
+        over = flat.at[row * runs + col].get(mode="promise_in_bounds") > f
+        above = jnp.where((more <= length) & over, more, above)
+        step >>= 1
+    return jnp.where(above >= length, -1, above).T
 
 
 @dataclasses.dataclass(eq=False)
