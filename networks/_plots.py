@@ -102,11 +102,6 @@ def _dress(ax, colours: dict[str, Any]) -> None:
     ax.title.set_color(colours["fg"])
 
 
-def _rgb(fig: Figure) -> np.ndarray:
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
 def boundary_gif(
     path: str | Path,
     x: np.ndarray,
@@ -184,7 +179,7 @@ def boundary_gif(
             ax.draw_artist(artist)
         title.set_text(titles[f])
         ax.draw_artist(title)
-        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+        frames.append(np.array(canvas.buffer_rgba()))  # RGBA: the GIF writer ignores alpha
     return write_gif(path, frames, fps)
 
 

@@ -7,7 +7,7 @@ vmapped over configurations and keeps every carried quantity as arrays of shape 
 iterate is carried coordinate by coordinate (a tuple of ``d`` arrays, the stepper sees that tuple
 as its parameter pytree), so XLA fuses the whole step (gradient, update, divergence test, running
 minimum) into one loop over the configurations. Outputs are time-major, ``(steps+1, N)`` and
-``(steps+1, d, N)``, viewed run-major on the host without a copy.
+``(steps+1, d, N)``, viewed run-major on the host.
 
 It carries only what the outputs need: a stopped run freezes its iterate and loss (its optimizer
 state is never read again); integer state counters that are the same for every configuration are

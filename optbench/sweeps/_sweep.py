@@ -13,7 +13,6 @@ import hashlib
 import json
 import sys
 import time
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -236,11 +235,13 @@ def sweep(
     size = -(-size // len(devices)) * len(devices)
     n_chunks = -(-n // size) if n else 0
     record = keep_trajectories and isinstance(first, np.ndarray)
-    sig = None if checkpoint_dir is None else hashlib.sha256(json.dumps([problem.describe(), name, {k: repr(v) for k, v in base.items()},
-                                     {k: v.tolist() for k, v in grid.items()}, steps, seeds,
-                                     [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size,
-                                     record],
-                                    default=repr).encode()).hexdigest()[:16]
+    sig = None
+    if checkpoint_dir is not None:  # names the chunk files; hashing the grid costs ~10 ms
+        sig = hashlib.sha256(json.dumps(
+            [problem.describe(), name, {k: repr(v) for k, v in base.items()},
+             {k: v.tolist() for k, v in grid.items()}, steps, seeds,
+             [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size, record],
+            default=repr).encode()).hexdigest()[:16]
     ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
     show = sys.stderr.isatty() if progress is None else progress
 
@@ -287,7 +288,7 @@ def sweep(
                 out = jax.block_until_ready(fn(*args))
                 wall = time.perf_counter() - t0
                 m = len(idx)
-                if fast:  # time-major (params: configurations last), viewed run-major (no copy)
+                if fast:  # time-major (params: configurations last), viewed run-major
                     part = {"first": out["first"], "final": out["final"],
                             "diverged_at": out["diverged_at"], "best": out["best"]}
                     if record:
@@ -366,8 +367,8 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
     def column(key, fill, dt=None):
         if len(parts) == 1 and full:
             return np.asarray(parts[0][key])
-        first = np.asarray(parts[0][key]) if parts else np.zeros((0,), dt or np.float64)
-        out = np.full((total,) + first.shape[1:], fill, dt or first.dtype)
+        head = np.asarray(parts[0][key]) if parts else np.zeros((0,), dt or np.float64)
+        out = np.full((total,) + head.shape[1:], fill, dt or head.dtype)
         if parts:
             out[run_idx] = np.concatenate([np.asarray(p[key]) for p in parts])
         return out
