@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -40,6 +42,11 @@ def test_fast_path_adam_equals_runs_including_a_diverging_one():
         # the fast path differentiates forward mode: float32 rounding of an equivalent program
         np.testing.assert_allclose(res.losses[i], t.loss, rtol=1e-5)
         np.testing.assert_allclose(res.params[i], t.params, rtol=2e-6, atol=1e-7)
+        # the first hits, searched inside the compiled call, against a loop over the record
+        for j, f in enumerate(res.targets):
+            ok = np.flatnonzero(res.losses[i] <= f)
+            assert res.hits[i, j] == (ok[0] if ok.size else -1)
+    assert 0 < (res.hits >= 0).sum() < res.hits.size
     div = sweep("rosenbrock", "sgd", {"lr": [1e-4, 0.01]}, 30)
     t = optbench.run("rosenbrock", "sgd:lr=0.01", 30)
     assert div.diverged_at.tolist() == [-1, t.diverged_at] and div.kind[1] == "blow-up"
@@ -151,3 +158,14 @@ def test_parse_grid():
     for bad in ["lr=1e-4:1:x:log", "lr=1:2:3:cubic", "0.1,0.2", "lr=", "lr=-1:1:3:log", "lr=a"]:
         with pytest.raises(OptbenchError, match="--grid"):
             parse_grid(bad)
+
+
+def test_freed_memory_is_kept_for_reuse_unless_turned_off():
+    import subprocess
+    import sys
+
+    code = "from optbench._memory import keep_freed_memory as k; print(k(), k())"
+    for env, want in [({}, "True True"), ({"OPTBENCH_KEEP_MEMORY": "0"}, "False False")]:
+        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
+                             capture_output=True, text=True, check=True).stdout.split("\n")[0]
+        assert out == (want if sys.platform == "linux" else "False False")

@@ -6,13 +6,14 @@ is never used and a sweep table needs neither norm, so this path scans over time
 vmapped over configurations and keeps every carried quantity as arrays of shape ``(N,)``: the
 iterate is carried coordinate by coordinate (a tuple of ``d`` arrays, the stepper sees that tuple
 as its parameter pytree), so XLA fuses the whole step (gradient, update, divergence test, running
-minimum) into one loop over the configurations. Outputs are time-major, ``(steps+1, N)`` and
-``(steps+1, d, N)``, viewed run-major on the host.
+minimum) into one loop over the configurations. Recorded outputs are time-major, ``(steps+1, N)``
+and ``(steps+1, d, N)``, viewed run-major on the host.
 
 It carries only what the outputs need: a stopped run freezes its iterate and loss (its optimizer
 state is never read again); integer state counters that are the same for every configuration are
-kept once; the running minimum of the recorded loss (NaN counting as +inf) is carried and stored
-for the first-hit search. Per configuration it computes what :func:`optbench._run.trajectory_fn`
+kept once; the running minimum of the recorded loss (NaN counting as +inf) is carried, stored
+time-major and searched for the first hit of every target in the same compiled call (the targets
+are an argument, so new ones do not recompile). Per configuration it computes what :func:`optbench._run.trajectory_fn`
 computes: the same loss record, the same freeze at the first bad step, the same ``diverged_at``
 (tested against :func:`optbench.run`).
 """
@@ -27,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..steppers._base import Stepper
+from ._table import search_time_major
 
 
 def eligible(problem: Any, stepper: Any) -> bool:
@@ -35,12 +37,16 @@ def eligible(problem: Any, stepper: Any) -> bool:
             and isinstance(stepper, Stepper) and stepper.factory is not None)
 
 
-def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
-    """``(hparams (N,) each, x0 (N, d)) -> dict`` of time-major arrays.
+def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool) -> Callable:
+    """``(hparams (N,) each, x0 (N, d), limits (T,)) -> dict`` of arrays.
 
-    Keys: ``best`` (steps+1, N) running minimum of the loss record, ``first`` and ``final`` (N,)
-    its first and last entry, ``diverged_at`` (N,); with ``record``, ``loss`` (steps+1, N) and
-    ``params`` (steps+1, d, N).
+    ``limits``: the targets as :func:`optbench.sweeps._table.thresholds` gives them. Keys:
+    ``hits`` (N, T) the first step whose loss reaches each target (-1: never), or without
+    ``search`` (targets not known yet) ``run_min`` (steps+1, N), the running minimum of the loss
+    record, to search later; ``best`` (N,) the
+    smallest recorded loss (NaN counting as +inf), ``first`` and ``final`` (N,) the first and last
+    recorded loss, ``diverged_at`` (N,); with ``record``, ``loss`` (steps+1, N) and ``params``
+    (steps+1, d, N), time-major.
     """
     bound = float(problem.blowup)
     finite_bound = bool(np.isfinite(bound))
@@ -77,7 +83,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
         # a stopped run keeps its x frozen; its state is never read again
         return tuple(jnp.where(go, n, x) for n, x in zip(new_xs, xs)), new_state, div_at, last, best
 
-    def run(hp, x0):
+    def run(hp, x0, limits):
         # integer scalars of the state (Adam's update count) are the same for every configuration
         # when they depend on nothing batched: kept once, not per configuration (vmap checks it,
         # and raises ValueError otherwise, which falls back to a per-configuration state)
@@ -87,12 +93,12 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
         counts = jax.tree.map(lambda s: s.ndim == 0 and jnp.issubdtype(s.dtype, jnp.integer), one)
         if any(jax.tree.leaves(counts)):
             try:
-                return _run(hp, x0, jax.tree.map(lambda c: None if c else 0, counts))
+                return _run(hp, x0, limits, jax.tree.map(lambda c: None if c else 0, counts))
             except ValueError:
                 pass
-        return _run(hp, x0, 0)
+        return _run(hp, x0, limits, 0)
 
-    def _run(hp, x0, axes):
+    def _run(hp, x0, limits, axes):
         vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0, None),
                          out_axes=(0, axes, 0, 0, 0))
         n, d = x0.shape
@@ -110,12 +116,16 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool) -> Callable:
         carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0,
                   jnp.full((n,), jnp.inf, loss0.dtype))
         carry, outs = jax.lax.scan(body, carry0, jnp.arange(steps + 1, dtype=jnp.int32))
-        _, _, div_at, last, _ = carry
-        res = {"first": loss0, "final": last, "diverged_at": div_at}
+        _, _, div_at, last, best = carry
+        res = {"first": loss0, "final": last, "diverged_at": div_at, "best": best}
         if record:
-            res["loss"], res["best"], res["params"] = outs
+            res["loss"], run_min, res["params"] = outs
         else:
-            res["best"] = outs
+            run_min = outs
+        if search:
+            res["hits"] = search_time_major(run_min, limits)
+        else:
+            res["run_min"] = run_min
         return res
 
     return run

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._errors import OptbenchError
+from .._memory import keep_freed_memory
 from .._run import (
     _stepper_key,
     check_dtype,
@@ -126,6 +127,7 @@ def sweep(
     Targets are :func:`coco_targets` above the problem's known minimum (``min_value``), or above
     the best loss of the whole sweep when the minimum is unknown.
     """
+    keep_freed_memory()  # chunks reuse the pages of the previous ones
     problem = resolve_problem(problem)
     steps = check_steps(steps)
     dtype = check_dtype(dtype)
@@ -245,19 +247,25 @@ def sweep(
     ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
     show = sys.stderr.isatty() if progress is None else progress
 
+    f_known = getattr(problem, "min_value", None)
     with dtype_context(dtype):
         fast = _fast.eligible(problem, proto)
+        # with a known minimum the targets are known now: the fast path searches them in its call
+        searched = fast and f_known is not None
+        limits = jnp.asarray(thresholds(coco_targets(float(f_known or 0.0)), dtype))
         # the fast path bakes the hyperparameters that do not vary in as float32/64 constants:
         # the same values the runner traces, but XLA can fold what depends only on them
         baked = {k: v for k, v in numeric.items() if k not in grid} if fast else {}
         key_fn = ("fast" if fast else "run", problem.cache_key(), _stepper_key(proto), steps, dtype,
-                  record, size, tuple(sorted((k, repr(v)) for k, v in baked.items())))
+                  record, searched, size, len(devices),
+                  tuple(sorted((k, repr(v)) for k, v in baked.items())))
         fn = _COMPILED.get(key_fn)
         if fn is None:
             if fast:
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
-                fn = jax.jit(_fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
-                                           record))
+                fn = _fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
+                                   record, searched)
+                fn = jax.jit(_per_device(fn, devices, record, searched))
             else:
                 fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
             _COMPILED[key_fn] = fn
@@ -285,25 +293,26 @@ def sweep(
                 if sharding is not None:
                     args = jax.device_put(args, sharding)
                 t0 = time.perf_counter()
-                out = jax.block_until_ready(fn(*args))
+                out = jax.block_until_ready(fn(*args, limits) if fast else fn(*args))
                 wall = time.perf_counter() - t0
                 m = len(idx)
                 if fast:  # time-major (params: configurations last), viewed run-major
-                    part = {"first": out["first"], "final": out["final"],
-                            "diverged_at": out["diverged_at"], "best": out["best"]}
+                    part = {k: out[k] for k in ("first", "final", "diverged_at", "best",
+                                                "hits" if searched else "run_min")}
                     if record:
                         part["loss"] = _host(out["loss"]).T
                         part["params"] = np.moveaxis(_host(out["params"]), -1, 0)
                 else:
                     loss = out["loss"]
-                    part = {"first": loss[:, 0], "final": loss[:, -1],
-                            "diverged_at": out["diverged_at"], "best": _running_min(loss)}
+                    run_min = _running_min(loss)
+                    part = {"first": loss[:, 0], "final": loss[:, -1], "best": run_min[-1],
+                            "diverged_at": out["diverged_at"], "run_min": run_min}
                     if keep_trajectories:
                         part["loss"] = np.asarray(loss)
                     if record:
                         part["params"] = np.asarray(out["params"])
                 # padding runs dropped; the running minimum stays where it is (device, time-major)
-                part = {k: (v if m == size else v[:, :m]) if k == "best" else np.asarray(v)[:m]
+                part = {k: (v if m == size else v[:, :m]) if k == "run_min" else np.asarray(v)[:m]
                         for k, v in part.items()}
                 part["wall"] = np.full(m, wall / size)
                 part["chunk_wall"] = np.float64(wall)
@@ -319,6 +328,20 @@ def sweep(
                 _progress(c + 1, n_chunks, sys.stderr)
     return _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid,
                      steps, dtype, keep_trajectories, record, x0s)
+
+
+def _per_device(fn: Callable, devices: list, record: bool, searched: bool) -> Callable:
+    """``fn`` run by every device on its own block of runs (``shard_map``); as is on one device."""
+    if len(devices) == 1:
+        return fn
+    P = jax.sharding.PartitionSpec
+    runs, time_major = P("runs"), P(None, "runs")
+    out = {"first": runs, "final": runs, "diverged_at": runs, "best": runs}
+    out.update({"hits": runs} if searched else {"run_min": time_major})
+    if record:
+        out.update(loss=time_major, params=P(None, None, "runs"))
+    mesh = jax.sharding.Mesh(np.array(devices), ("runs",))
+    return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P()), out_specs=out, check_vma=False)
 
 
 def _host(a: jax.Array) -> np.ndarray:
@@ -388,7 +411,7 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
     # which (runs freeze at the first bad step, keeping their last finite loss) means the first is
     best = np.full(total, np.inf)
     if parts:
-        best[run_idx] = np.concatenate([np.asarray(p["best"][-1]) for p in parts])
+        best[run_idx] = np.concatenate([np.asarray(p["best"]) for p in parts])
     best[np.isinf(best) & np.isnan(first)] = np.nan
     kind = np.array(["", "nan", "inf", "blow-up", "stalled", "invalid"])[np.asarray(code)]
     stalled = ran & (div < 0) & (best >= first)
@@ -400,9 +423,11 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
         f_min = float(lowest) if np.isfinite(lowest) else 0.0
     targets = coco_targets(float(f_min))
     hits = np.full((total, len(targets)), -1, np.int64)
-    if parts:
+    if parts and "hits" in parts[0]:  # searched in the compiled call
+        hits[run_idx] = np.concatenate([np.asarray(p["hits"]) for p in parts])
+    elif parts:
         limits = thresholds(targets, ldt)
-        hits[run_idx] = np.concatenate([first_hits_time_major(p["best"], limits)
+        hits[run_idx] = np.concatenate([first_hits_time_major(p["run_min"], limits)
                                         for p in parts])
     best[~ran] = np.nan
     return SweepResult(

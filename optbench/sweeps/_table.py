@@ -56,12 +56,14 @@ def first_hits_time_major(run_min: Any, thresholds: np.ndarray) -> np.ndarray:
     return np.asarray(_search(run_min, thresholds))
 
 
-@jax.jit
-def _search(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
-    """The running minimum is non-increasing, so the first hit of target ``f`` is the number of
+def search_time_major(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
+    """(runs, targets) first hits, traced: the search of :func:`first_hits_time_major`.
+
+    The running minimum is non-increasing, so the first hit of target ``f`` is the number of
     rows whose running minimum is still above ``f``. That count is found for every (target, run)
     pair at once, bit by bit from the highest power of two (a branchless binary search), each
-    round one gather from the flat time-major array."""
+    round one gather from the flat time-major array.
+    """
     length, runs = run_min.shape
     f = jnp.asarray(thresholds, run_min.dtype)[:, None]
     flat = run_min.reshape(-1)
@@ -75,6 +77,9 @@ def _search(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
         above = jnp.where((more <= length) & over, more, above)
         step >>= 1
     return jnp.where(above >= length, -1, above).T
+
+
+_search = jax.jit(search_time_major)
 
 
 @dataclasses.dataclass(eq=False)

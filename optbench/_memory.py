@@ -1,0 +1,42 @@
+"""Large buffers reused instead of handed back to the OS (glibc's malloc; elsewhere nothing).
+
+A sweep allocates its outputs afresh in every compiled call: the running minimum, the recorded
+losses and iterates (tens to hundreds of MB a chunk) and their NumPy copies. glibc serves blocks
+above 32 MB with ``mmap`` and returns them with ``munmap``, so each new block is paged in again
+and the kernel zeroes it first: on a 2-core machine that costs about as much as the copy itself.
+:func:`keep_freed_memory` tells malloc to take large blocks from its heap and keep freed memory
+there (``mallopt(M_MMAP_MAX, 0)``, ``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), like the caching
+allocators of GPU frameworks: the next chunk or sweep reuses pages that are already mapped. The
+process's resident size then stays at its peak until it exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_MAX = -4
+_done: bool | None = None
+
+
+def keep_freed_memory() -> bool:
+    """Switch glibc's malloc to keep and reuse freed large blocks; True when it took effect.
+
+    Once per process, on Linux with glibc. ``OPTBENCH_KEEP_MEMORY=0`` in the environment turns it
+    off.
+    """
+    global _done
+    if _done is None:
+        _done = False
+        if os.environ.get("OPTBENCH_KEEP_MEMORY", "1") != "0" and sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                mallopt = libc.mallopt
+            except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+                return _done
+            mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+            _done = bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)) and bool(mallopt(_M_MMAP_MAX, 0))
+    return _done
