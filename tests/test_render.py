@@ -126,3 +126,64 @@ def test_bad_options_name_the_argument(runs, rosen, tmp_path, kw, word):
 def test_unknown_format_is_refused(runs, rosen, tmp_path):
     with pytest.raises(optbench.OptbenchError, match=r"\.gif"):
         render.animate(runs, rosen, tmp_path / "x.avi")
+
+
+def test_replayed_draws_equal_matplotlibs_own(runs, rosen):
+    from optbench.render._animate import _Replay
+
+    scene = build(runs, rosen, size=200, resolution=40)
+    canvas, g = scene.canvas, scene.moving[0]
+    canvas.draw()
+    background = canvas.copy_from_bbox(scene.fig.bbox)
+    paths = [p for p, _, _, _ in g.members]
+
+    def data(k):  # five tail pieces a path, as the renderer cuts them, and the heads
+        return [p[max(0, k - 10 + 2 * i): k - 8 + 2 * i + 1] for p in paths for i in range(5)], \
+            np.array([p[k] for p in paths])
+
+    segs, heads = data(20)
+    g.tails.set_segments(segs)
+    g.heads.set_offsets(heads)
+    replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads))  # draws frame 20 and records it
+    segs, heads = data(50)
+    canvas.restore_region(background)
+    replay[0].paths(segs)
+    replay[1].offsets(heads)
+    replayed = np.array(canvas.buffer_rgba())
+    canvas.restore_region(background)
+    g.tails.set_segments(segs)
+    g.ax.draw_artist(g.tails)
+    g.heads.set_offsets(heads)
+    g.ax.draw_artist(g.heads)
+    drawn = np.array(canvas.buffer_rgba())
+    np.testing.assert_array_equal(replayed, drawn)
+    canvas.restore_region(background)
+    assert (replayed != np.asarray(canvas.buffer_rgba())).any()  # the paths were drawn
+
+
+def test_streamed_frames_are_copied_so_the_caller_can_redraw_one_buffer(tmp_path):
+    from optbench.render._gif import GifStream, palette_frames, write_gif
+
+    frames = []
+    for k in range(20):  # a square moving over a gradient: more frames than the ring holds
+        f = np.zeros((30, 40, 4), np.uint8)
+        f[..., 0] = np.arange(40) * 6
+        f[..., 3] = 255
+        f[5:12, k: k + 7, :3] = (250, 200, 0)
+        frames.append(f)
+    a = write_gif(tmp_path / "a.gif", frames, fps=10).read_bytes()
+    buffer = np.empty_like(frames[0])
+    with GifStream([frames[i] for i in palette_frames(len(frames))], 10) as gif:
+        for f in frames:
+            buffer[...] = f  # drawn into the same array every frame
+            gif.add(buffer)
+        b = gif.write(tmp_path / "b.gif").read_bytes()
+    assert a == b
+    with Image.open(tmp_path / "b.gif") as im:
+        im.seek(13)
+        last = np.asarray(im.convert("RGB"))
+    assert (np.abs(last[8, 13:20].astype(int) - (250, 200, 0)) < 12).all()
+    assert (np.abs(last[8, 21:].astype(int) - frames[13][8, 21:, :3]) < 12).all()
+    with GifStream(frames[:1], 10) as gif, pytest.raises(optbench.OptbenchError, match="shape"):
+        gif.add(frames[0])
+        gif.add(frames[0][:, :20].copy())

@@ -21,6 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.path import Path as MplPath
 from PIL import Image, ImageDraw, ImageFont
 
 from optbench._errors import OptbenchError
@@ -89,6 +90,55 @@ class _Counter:
         frame[self.row: self.row + self.h, self.col: self.col + self.w, :3] = np.asarray(patch)
 
 
+class _Replay:
+    """A collection's draw, recorded from matplotlib once, then replayed with new paths or offsets.
+
+    ``Collection.draw`` spends about 1 ms a frame in Python (transforms, colours, checks) around
+    one call of the Agg renderer: ``draw_path_collection``, or ``draw_markers`` for a single
+    marker. The axes never move during an animation, so after the first frame only the tails'
+    paths and the heads' offsets change; they go straight to the renderer with the other
+    arguments matplotlib computed, and the pixels are the same.
+    """
+
+    _CALLS = ("draw_path_collection", "draw_markers")
+
+    def __init__(self, ax, artist):
+        renderer = ax.get_figure(root=True).canvas.get_renderer()
+        self.renderer, self.call = renderer, None
+        saved = {name: getattr(renderer, name) for name in self._CALLS}
+
+        def recorder(name):
+            def record(*args, **kwargs):
+                self.call = (name, args, kwargs)  # the last call is the drawing one
+                return saved[name](*args, **kwargs)
+            return record
+
+        for name in self._CALLS:
+            setattr(renderer, name, recorder(name))
+        try:
+            ax.draw_artist(artist)
+        finally:
+            for name in self._CALLS:
+                setattr(renderer, name, saved[name])
+        # Path() decides once whether Agg may simplify a path (128 vertices or more)
+        self.short, self.long = MplPath(np.zeros((2, 2))), MplPath(np.zeros((128, 2)))
+
+    def paths(self, segments: list[np.ndarray]) -> None:
+        """Draw the recorded line collection with these polylines (data coordinates)."""
+        name, args, kwargs = self.call
+        paths = [MplPath._fast_from_codes_and_verts(
+            s, None, internals_from=self.long if len(s) >= 128 else self.short) for s in segments]
+        getattr(self.renderer, name)(*args[:2], paths, *args[3:], **kwargs)
+
+    def offsets(self, xy: np.ndarray) -> None:
+        """Draw the recorded markers at these points (data coordinates)."""
+        name, args, kwargs = self.call
+        if name == "draw_markers":
+            getattr(self.renderer, name)(*args[:3], MplPath(xy), *args[4:], **kwargs)
+        else:
+            getattr(self.renderer, name)(*args[:4], xy, *args[5:], **kwargs)
+
+
 def _legend_label(t: Any, show_formula: bool) -> str:
     label = t.label
     if show_formula and getattr(t, "formula", ""):
@@ -150,7 +200,8 @@ def build(
             heads = ax.scatter([], [], s=70, edgecolors=colours["bg"], linewidths=1.2,
                                animated=True, zorder=5)
             ax.add_collection(tails)
-            groups[id(ax)] = SimpleNamespace(ax=ax, tails=tails, heads=heads, members=[])
+            groups[id(ax)] = SimpleNamespace(ax=ax, tails=tails, heads=heads, members=[],
+                                             replay=None)
         note = ax.text(0, 0, "", color=path_colours[i], fontsize=8, animated=True, zorder=6,
                        ha="left", va="bottom", clip_on=True)
         groups[id(ax)].members.append((np.clip(paths[i], lo, hi), path_colours[i], note, t))
@@ -236,10 +287,14 @@ def animate(
         for g in moving:
             segments = [p[lo_i: max(hi_i, lo_i + 1) + 1] for p, _, _, _ in g.members
                         for lo_i, hi_i in zip(cuts[:-1], cuts[1:])]
-            g.tails.set_segments(segments)
-            g.ax.draw_artist(g.tails)
-            g.heads.set_offsets([p[k] for p, _, _, _ in g.members])
-            g.ax.draw_artist(g.heads)
+            heads = np.array([p[k] for p, _, _, _ in g.members])
+            if g.replay is None:  # the first frame: drawn by matplotlib, and recorded
+                g.tails.set_segments(segments)
+                g.heads.set_offsets(heads)
+                g.replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads))
+            else:
+                g.replay[0].paths(segments)
+                g.replay[1].offsets(heads)
             for p, _, note, t in g.members:
                 if t.diverged_at is None or k < t.diverged_at:
                     continue
@@ -251,17 +306,18 @@ def animate(
                 note.set_position((x, y))
                 note.set_text("✕ " + words["diverged"].format(k=t.diverged_at))
                 g.ax.draw_artist(note)
-        # RGBA as the canvas holds it (one copy); the GIF writer reads it as one uint32 a pixel
-        frame = np.array(canvas.buffer_rgba())
+        # RGBA as the canvas holds it, not copied: the next frame is drawn into the same buffer;
+        # the GIF writer copies it and reads it as one uint32 a pixel
+        frame = np.asarray(canvas.buffer_rgba())
         counter.paint(frame, f"{words['step']} {k}")
         return frame
 
     if fmt != "gif":
-        frames = [draw(j)[..., :3] for j in range(len(shown))]
+        frames = [draw(j)[..., :3].copy() for j in range(len(shown))]
         return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
     # the palette's sample frames first; then every frame is encoded on a worker thread while
     # the next one is drawn
-    samples = {j: draw(j) for j in palette_frames(len(shown))}
+    samples = {j: draw(j).copy() for j in palette_frames(len(shown))}
     with GifStream(list(samples.values()), fps) as gif:
         for j in range(len(shown)):
             gif.add(samples[j] if j in samples else draw(j))

@@ -57,13 +57,18 @@ def _image_block(index: np.ndarray, left: int, top: int, *, palette: list[int]) 
     return b"\x2c" + struct.pack("<HH", left, top) + data[pos + 5: -1]  # drop the trailer
 
 
-def packed(frame: np.ndarray) -> np.ndarray:
+def pixels(frame: np.ndarray) -> np.ndarray:
     """An RGBA ``(h, w, 4)`` or RGB ``(h, w, 3)`` uint8 frame as one uint32 per pixel, colour in
-    the low 24 bits (R | G << 8 | B << 16); RGBA frames are viewed, not copied."""
+    the low 24 bits (R | G << 8 | B << 16). A C-contiguous RGBA frame is viewed, not copied: its
+    alpha stays in the high byte (compare pixels with it, mask it off with ``COLOUR`` to look a
+    colour up)."""
     if frame.shape[-1] == 4 and frame.flags.c_contiguous:
-        return frame.view("<u4")[..., 0] & np.uint32(0xFFFFFF)
+        return frame.view("<u4")[..., 0]
     f = frame.astype(np.uint32)
     return f[..., 0] | (f[..., 1] << 8) | (f[..., 2] << 16)
+
+
+COLOUR = np.uint32(0xFFFFFF)
 
 
 class _Mapper:
@@ -109,6 +114,7 @@ class GifStream:
         self.prev = self.index = None
         self.pool = ThreadPoolExecutor(1)  # one worker: frames are encoded in order
         self.jobs: list[Any] = []
+        self.ring: np.ndarray | None = None
 
     def __enter__(self) -> GifStream:
         return self
@@ -116,14 +122,31 @@ class GifStream:
     def __exit__(self, *exc: Any) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+    RING = 8  # frames in flight between the caller and the worker
+
     def add(self, frame: np.ndarray) -> None:
-        """Queue an RGB ``(h, w, 3)`` or RGBA ``(h, w, 4)`` uint8 frame (alpha ignored)."""
-        self.jobs.append(self.pool.submit(self._encode, frame))
+        """Queue an RGB ``(h, w, 3)`` or RGBA ``(h, w, 4)`` uint8 frame (alpha ignored).
+
+        The frame is copied, so the caller may draw the next one into the same array. Copies go
+        to a ring of reused buffers (fresh ones would be paged in and zeroed by the OS every frame);
+        a slot is reused once the worker has encoded the frame after the one it held.
+        """
+        n = len(self.jobs)
+        if self.ring is None:
+            self.ring = np.empty((self.RING, *frame.shape), frame.dtype)
+        elif frame.shape != self.ring.shape[1:]:
+            raise OptbenchError(f"every GIF frame must have shape {self.ring.shape[1:]}; "
+                                f"frame {n} has {frame.shape}.")
+        if n >= self.RING - 1:
+            self.jobs[n - self.RING + 1].result()  # frame n - RING (slot n % RING) is released
+        buf = self.ring[n % self.RING]
+        np.copyto(buf, frame)
+        self.jobs.append(self.pool.submit(self._encode, buf))
 
     def _encode(self, frame: np.ndarray) -> None:
-        now = packed(frame)
+        now = pixels(frame)  # a view of the ring slot, which stays put until this frame is prev
         if self.prev is None:
-            self.index = self.to_index(now)
+            self.index = self.to_index(now & COLOUR)
             block = (self.index, 0, 0)
         else:
             block = _changed(self.prev, now, self.index, self.to_index)
@@ -160,13 +183,13 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
 
 
 def _changed(prev: np.ndarray, now: np.ndarray, index: np.ndarray, to_index: _Mapper):
-    """Update ``index`` (frame k-1's palette indices) to frame k in place, from the packed
-    colours of both frames; return the box of changed indices (the rest transparent) with its
-    left and top, or None. Works on the flat positions of the moved pixels only."""
+    """Update ``index`` (frame k-1's palette indices) to frame k in place, from the
+    :func:`pixels` of both frames; return the box of changed indices (the rest transparent)
+    with its left and top, or None. Works on the flat positions of the moved pixels only."""
     w = index.shape[1]
-    pos = np.flatnonzero(now != prev)
+    pos = np.flatnonzero(now != prev)  # alpha counts too: a changed alpha only costs a lookup
     flat = index.reshape(-1)  # a view: index is updated in place
-    new = to_index(now.reshape(-1)[pos])
+    new = to_index(now.reshape(-1)[pos] & COLOUR)
     keep = new != flat[pos]
     pos, new = pos[keep], new[keep]
     if not pos.size:
