@@ -1,6 +1,7 @@
 """Sweep throughput: Adam on Rosenbrock from (-1.5, 2), lr over N log-spaced values, 1000 steps.
 
-Compares, in trajectory-steps per second (N x steps / seconds, compile excluded, median of repeats):
+Compares, in trajectory-steps per second (N x steps / seconds, median of repeats after a compiling
+call and one warm-up call, for each contender):
   optbench   optbench.sweep(...), end to end (table included), trajectories recorded or not;
   device     the same sweep's time inside the compiled call only;
   optax      optax.adam under jit(vmap(lax.scan)), written the straightforward way;
@@ -68,7 +69,10 @@ def torch_rate(lrs: np.ndarray, configs: int = 3) -> float:
 
 
 def median_time(fn, repeats: int) -> float:
-    fn()  # compile
+    # compile, then one more untimed call: the first calls also grow the process's heap (optbench
+    # keeps freed memory for reuse), which later calls, as in any longer session, do not pay
+    fn()
+    fn()
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
