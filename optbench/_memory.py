@@ -1,13 +1,14 @@
 """Large buffers reused instead of handed back to the OS (glibc's malloc; elsewhere nothing).
 
 A sweep allocates its outputs afresh in every compiled call: the running minimum, the recorded
-losses and iterates (tens to hundreds of MB a chunk) and their NumPy copies. glibc serves blocks
-above 32 MB with ``mmap`` and returns them with ``munmap``, so each new block is paged in again
-and the kernel zeroes it first: on a 2-core machine that costs about as much as the copy itself.
-:func:`keep_freed_memory` tells malloc to take large blocks from its heap and keep freed memory
-there (``mallopt(M_MMAP_MAX, 0)``, ``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), like the caching
-allocators of GPU frameworks: the next chunk or sweep reuses pages that are already mapped. The
-process's resident size then stays at its peak until it exits.
+losses and iterates (tens to hundreds of MB a chunk) and their NumPy copies. glibc serves large
+blocks (above 128 KB at first, above 32 MB at most as it adapts) with ``mmap`` and returns them
+with ``munmap``, so each new block is paged in again and the kernel zeroes it first: on a 2-core
+machine that costs about as much as the copy itself. :func:`keep_freed_memory` tells malloc to
+take large blocks from its heap and keep freed memory there (``mallopt(M_MMAP_MAX, 0)``,
+``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), like the caching allocators of GPU frameworks: the
+next chunk or sweep reuses pages that are already mapped. The process's resident size then stays
+at its peak until it exits.
 """
 
 from __future__ import annotations
