@@ -422,13 +422,14 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
         lowest = np.min(best[ran], initial=np.inf)
         f_min = float(lowest) if np.isfinite(lowest) else 0.0
     targets = coco_targets(float(f_min))
-    hits = np.full((total, len(targets)), -1, np.int64)
     if parts and "hits" in parts[0]:  # searched in the compiled call
-        hits[run_idx] = np.concatenate([np.asarray(p["hits"]) for p in parts])
-    elif parts:
-        limits = thresholds(targets, ldt)
-        hits[run_idx] = np.concatenate([first_hits_time_major(p["run_min"], limits)
-                                        for p in parts])
+        hits = column("hits", -1, np.int64).astype(np.int64, copy=False)
+    else:
+        hits = np.full((total, len(targets)), -1, np.int64)
+        if parts:
+            limits = thresholds(targets, ldt)
+            hits[run_idx] = np.concatenate([first_hits_time_major(p["run_min"], limits)
+                                            for p in parts])
     best[~ran] = np.nan
     return SweepResult(
         hparams={k: cols[k][ci] for k in grid},
