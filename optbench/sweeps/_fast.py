@@ -5,17 +5,18 @@ gradient and update norms) and stacks outputs configuration-major. For a noisele
 is never used and a sweep table needs neither norm, so this path scans over time with the step
 vmapped over configurations and keeps every carried quantity as arrays of shape ``(N,)``: the
 iterate is carried coordinate by coordinate (a tuple of ``d`` arrays, the stepper sees that tuple
-as its parameter pytree), so XLA fuses the whole step (gradient, update, divergence test, running
-minimum) into one loop over the configurations. Recorded outputs are time-major, ``(steps+1, N)``
-and ``(steps+1, d, N)``, viewed run-major on the host.
+as its parameter pytree), so every fused loop XLA makes of the step (gradient, update, divergence
+test, running minimum; about 18 of them for Adam, split where a square root or a division feeds
+several results) is a vectorized loop over the configurations. Recorded outputs are time-major,
+``(steps+1, N)`` and ``(steps+1, d, N)``, viewed run-major on the host.
 
 It carries only what the outputs need: a stopped run freezes its iterate and loss (its optimizer
 state is never read again); integer state counters that are the same for every configuration are
 kept once; the running minimum of the recorded loss (NaN counting as +inf) is carried, stored
 time-major and searched for the first hit of every target in the same compiled call (the targets
-are an argument, so new ones do not recompile). Per configuration it computes what :func:`optbench._run.trajectory_fn`
-computes: the same loss record, the same freeze at the first bad step, the same ``diverged_at``
-(tested against :func:`optbench.run`).
+are an argument, so new ones do not recompile). Per configuration it computes what
+:func:`optbench._run.trajectory_fn` computes: the same loss record, the same freeze at the first
+bad step, the same ``diverged_at`` (tested against :func:`optbench.run`).
 """
 
 from __future__ import annotations
@@ -43,10 +44,9 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
     ``limits``: the targets as :func:`optbench.sweeps._table.thresholds` gives them. Keys:
     ``hits`` (N, T) the first step whose loss reaches each target (-1: never), or without
     ``search`` (targets not known yet) ``run_min`` (steps+1, N), the running minimum of the loss
-    record, to search later; ``best`` (N,) the
-    smallest recorded loss (NaN counting as +inf), ``first`` and ``final`` (N,) the first and last
-    recorded loss, ``diverged_at`` (N,); with ``record``, ``loss`` (steps+1, N) and ``params``
-    (steps+1, d, N), time-major.
+    record, to search later; ``best`` (N,) the smallest recorded loss (NaN counting as +inf),
+    ``first`` and ``final`` (N,) the first and last recorded loss, ``diverged_at`` (N,); with
+    ``record``, ``loss`` (steps+1, N) and ``params`` (steps+1, d, N), time-major.
     """
     bound = float(problem.blowup)
     finite_bound = bool(np.isfinite(bound))

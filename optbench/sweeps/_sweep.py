@@ -240,7 +240,7 @@ def sweep(
     sig = None
     if checkpoint_dir is not None:  # names the chunk files; hashing the grid costs ~10 ms
         sig = hashlib.sha256(json.dumps(
-            [problem.describe(), name, {k: repr(v) for k, v in base.items()},
+            ["chunks-2", problem.describe(), name, {k: repr(v) for k, v in base.items()},
              {k: v.tolist() for k, v in grid.items()}, steps, seeds,
              [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size, record],
             default=repr).encode()).hexdigest()[:16]
@@ -341,6 +341,8 @@ def _per_device(fn: Callable, devices: list, record: bool, searched: bool) -> Ca
     if record:
         out.update(loss=time_major, params=P(None, None, "runs"))
     mesh = jax.sharding.Mesh(np.array(devices), ("runs",))
+    # check_vma off: the scan's initial carry is built from constants inside fn, which JAX would
+    # otherwise ask to be marked as varying over "runs" like the carry it becomes
     return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P()), out_specs=out, check_vma=False)
 
 
