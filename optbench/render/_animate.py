@@ -126,8 +126,9 @@ class _Replay:
     def paths(self, segments: list[np.ndarray]) -> None:
         """Draw the recorded line collection with these polylines (data coordinates)."""
         name, args, kwargs = self.call
-        paths = [MplPath._fast_from_codes_and_verts(
-            s, None, internals_from=self.long if len(s) >= 128 else self.short) for s in segments]
+        fast = getattr(MplPath, "_fast_from_codes_and_verts", None)  # skips Path()'s checks
+        paths = [fast(s, None, internals_from=self.long if len(s) >= 128 else self.short)
+                 if fast else MplPath(s) for s in segments]
         getattr(self.renderer, name)(*args[:2], paths, *args[3:], **kwargs)
 
     def offsets(self, xy: np.ndarray) -> None:
