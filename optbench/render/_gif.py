@@ -8,7 +8,6 @@ one (the rest are the transparent index), which LZW compresses to almost nothing
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,21 +39,18 @@ def shared_palette(samples: Sequence[np.ndarray]) -> Image.Image:
     return Image.fromarray(stack).quantize(TRANSPARENT, method=Image.Quantize.MEDIANCUT)
 
 
-def _image_block(index: np.ndarray, left: int, top: int, *, palette: list[int]) -> bytes:
-    """One frame's image descriptor and LZW data, encoded by Pillow, placed at (left, top)."""
-    im = Image.fromarray(index, mode="P")
-    im.putpalette(palette)
-    buf = io.BytesIO()
-    im.save(buf, format="GIF", optimize=False)
-    data = buf.getvalue()
-    pos = 13 + 3 * 2 ** ((data[10] & 7) + 1) if data[10] & 0x80 else 13
-    while data[pos] == 0x21:  # skip extension blocks up to the image descriptor
-        pos += 2
-        while data[pos]:
-            pos += data[pos] + 1
-        pos += 1
-    assert data[pos] == 0x2C and data[pos + 9] & 0x80 == 0, "expected one image, no local table"
-    return b"\x2c" + struct.pack("<HH", left, top) + data[pos + 5: -1]  # drop the trailer
+def _image_block(index: np.ndarray, left: int, top: int) -> bytes:
+    """One frame's image descriptor and LZW data, placed at (left, top), no local colour table.
+
+    The LZW data come from Pillow's GIF encoder directly (``tobytes("gif")``), exactly as Pillow's
+    GIF writer makes them: minimum code size 8, rows interlaced unless the block is smaller than
+    16 pixels either way, then the data sub-blocks and their terminator.
+    """
+    h, w = index.shape
+    interlace = min(h, w) >= 16
+    data = Image.fromarray(index, mode="P").tobytes("gif", "P", 8, int(interlace))
+    return (b"\x2c" + struct.pack("<HHHHBB", left, top, w, h, 0x40 if interlace else 0, 8) + data
+            + b"\x00")
 
 
 def pixels(frame: np.ndarray) -> np.ndarray:
@@ -153,7 +149,7 @@ class GifStream:
         self.prev = now
         if block is None:  # nothing changed: one transparent pixel keeps the frame and its delay
             block = (np.full((1, 1), TRANSPARENT, np.uint8), 0, 0)
-        self.out += [self.control, _image_block(*block, palette=self.palette)]
+        self.out += [self.control, _image_block(*block)]
 
     def write(self, path: str | Path) -> Path:
         if not self.jobs:
