@@ -19,7 +19,7 @@ from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
 from optbench._io import save_figure
-from optbench.render._gif import write_gif
+from optbench.render._gif import stream_gif
 from optbench.render._style import style as race_style
 
 THEMES = {
@@ -164,8 +164,8 @@ def boundary_gif(
     canvas = fig.canvas
     canvas.draw()
     background = canvas.copy_from_bbox(fig.bbox)
-    frames = []
-    for f in range(len(field)):
+
+    def draw(f: int) -> np.ndarray:
         canvas.restore_region(background)
         image.set_data(field[f])
         ax.draw_artist(image)
@@ -179,8 +179,9 @@ def boundary_gif(
             ax.draw_artist(artist)
         title.set_text(titles[f])
         ax.draw_artist(title)
-        frames.append(np.array(canvas.buffer_rgba()))  # RGBA: the GIF writer ignores alpha
-    return write_gif(path, frames, fps)
+        return np.asarray(canvas.buffer_rgba())  # RGBA, not copied: the GIF writer copies it
+
+    return stream_gif(path, len(field), draw, fps)
 
 
 def curves_png(

@@ -25,7 +25,7 @@ from matplotlib.path import Path as MplPath
 from PIL import Image, ImageDraw, ImageFont
 
 from optbench._errors import OptbenchError
-from optbench.render._gif import GifStream, palette_frames, write_mp4, write_png
+from optbench.render._gif import stream_gif, write_mp4, write_png
 from optbench.render._style import FORMATS, check_positive, contour_values, style
 
 TAIL_BANDS = 5
@@ -316,10 +316,4 @@ def animate(
     if fmt != "gif":
         frames = [draw(j)[..., :3].copy() for j in range(len(shown))]
         return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
-    # the palette's sample frames first; then every frame is encoded on a worker thread while
-    # the next one is drawn
-    samples = {j: draw(j).copy() for j in palette_frames(len(shown))}
-    with GifStream(list(samples.values()), fps) as gif:
-        for j in range(len(shown)):
-            gif.add(samples[j] if j in samples else draw(j))
-        return gif.write(path)
+    return stream_gif(path, len(shown), draw, fps)

@@ -9,7 +9,7 @@ one (the rest are the transparent index), which LZW compresses to almost nothing
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -96,13 +96,15 @@ class GifStream:
     next. Use as a context manager; :meth:`write` waits for the worker and writes atomically.
     """
 
+    RING = 8  # frames in flight between the caller and the worker
+
     def __init__(self, samples: Sequence[np.ndarray], fps: float):
         pal = shared_palette(samples)
         palette = pal.getpalette()[: 3 * TRANSPARENT]
-        self.palette = palette + [0, 0, 0] * (256 - len(palette) // 3)
+        palette += [0, 0, 0] * (256 - len(palette) // 3)
         self.to_index = _Mapper(pal)
         h, w = samples[0].shape[:2]
-        self.out = [b"GIF89a", struct.pack("<HHBBB", w, h, 0xF7, 0, 0), bytes(self.palette),
+        self.out = [b"GIF89a", struct.pack("<HHBBB", w, h, 0xF7, 0, 0), bytes(palette),
                     b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"]  # loop forever
         # graphic control: disposal 1 (leave in place), transparent index, delay in 10 ms units
         self.control = b"\x21\xf9\x04" + struct.pack("<BHBB", (1 << 2) | 1,
@@ -117,8 +119,6 @@ class GifStream:
 
     def __exit__(self, *exc: Any) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-    RING = 8  # frames in flight between the caller and the worker
 
     def add(self, frame: np.ndarray) -> None:
         """Queue an RGB ``(h, w, 3)`` or RGBA ``(h, w, 4)`` uint8 frame (alpha ignored).
@@ -161,6 +161,23 @@ class GifStream:
         return Path(path)
 
 
+def stream_gif(path: str | Path, count: int, draw: Callable[[int], np.ndarray], fps: float) -> Path:
+    """Write ``count`` frames drawn by ``draw(j)`` as a GIF that loops forever, atomically.
+
+    ``draw`` returns an RGB or RGBA uint8 frame and may draw every frame into the same array. The
+    palette's sample frames (:func:`palette_frames`) are drawn first and kept; then every frame is
+    drawn in order and encoded by a :class:`GifStream` worker while the next one is drawn, so
+    ``draw(j)`` must give the same frame whatever was drawn before it.
+    """
+    if count < 1:
+        raise OptbenchError("an animation needs at least one frame.")
+    samples = {j: draw(j).copy() for j in palette_frames(count)}
+    with GifStream(list(samples.values()), fps) as gif:
+        for j in range(count):
+            gif.add(samples[j] if j in samples else draw(j))
+        return gif.write(path)
+
+
 def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Path:
     """Write RGB ``(h, w, 3)`` or RGBA ``(h, w, 4)`` uint8 frames (alpha ignored) as a GIF that
     loops forever, atomically.
@@ -170,12 +187,7 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
     keeps the rest). Only pixels whose colour changed are mapped to the palette again: an
     animated race changes about 1 200 of 360 000 pixels a frame.
     """
-    if not len(frames):
-        raise OptbenchError("an animation needs at least one frame.")
-    with GifStream([frames[i] for i in palette_frames(len(frames))], fps) as gif:
-        for frame in frames:
-            gif.add(frame)
-        return gif.write(path)
+    return stream_gif(path, len(frames), frames.__getitem__, fps)
 
 
 def _changed(prev: np.ndarray, now: np.ndarray, index: np.ndarray, to_index: _Mapper):

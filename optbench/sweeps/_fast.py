@@ -53,7 +53,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
 
     def value_and_grad(xs):
         # forward mode, one constant basis tangent per coordinate: no gradient vector is built
-        # (reverse mode pads each partial into one), so the step stays one elementwise loop
+        # (reverse mode pads each partial into one), so the step stays elementwise per coordinate
         x = jnp.stack(xs)
         d = len(xs)
         grads = []

@@ -13,8 +13,8 @@ import hashlib
 import json
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +252,9 @@ def sweep(
         fast = _fast.eligible(problem, proto)
         # with a known minimum the targets are known now: the fast path searches them in its call
         searched = fast and f_known is not None
-        limits = jnp.asarray(thresholds(coco_targets(float(f_known or 0.0)), dtype))
+        limits = jnp.asarray(thresholds(coco_targets(float(f_known or 0.0)), dtype)) if fast else None
+        # a sweep of enough runs splits each chunk over the devices, one block of runs each
+        mesh = jax.sharding.Mesh(np.array(devices), ("runs",)) if len(devices) > 1 else None
         # the fast path bakes the hyperparameters that do not vary in as float32/64 constants:
         # the same values the runner traces, but XLA can fold what depends only on them
         baked = {k: v for k, v in numeric.items() if k not in grid} if fast else {}
@@ -265,14 +267,12 @@ def sweep(
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
                 fn = _fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
                                    record, searched)
-                fn = jax.jit(_per_device(fn, devices, record, searched))
+                fn = jax.jit(_per_device(fn, mesh, record, searched))
             else:
                 fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
             _COMPILED[key_fn] = fn
-        sharding = None
-        if len(devices) > 1:
-            mesh = jax.sharding.Mesh(np.array(devices), ("runs",))
-            sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("runs"))
+        sharding = None if mesh is None else jax.sharding.NamedSharding(
+            mesh, jax.sharding.PartitionSpec("runs"))
         parts = []
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
@@ -330,9 +330,10 @@ def sweep(
                      steps, dtype, keep_trajectories, record, x0s)
 
 
-def _per_device(fn: Callable, devices: list, record: bool, searched: bool) -> Callable:
-    """``fn`` run by every device on its own block of runs (``shard_map``); as is on one device."""
-    if len(devices) == 1:
+def _per_device(fn: Callable, mesh: Any, record: bool, searched: bool) -> Callable:
+    """``fn`` run by every device of ``mesh`` on its own block of runs (``shard_map``); as is
+    without a mesh (one device)."""
+    if mesh is None:
         return fn
     P = jax.sharding.PartitionSpec
     runs, time_major = P("runs"), P(None, "runs")
@@ -340,7 +341,6 @@ def _per_device(fn: Callable, devices: list, record: bool, searched: bool) -> Ca
     out.update({"hits": runs} if searched else {"run_min": time_major})
     if record:
         out.update(loss=time_major, params=P(None, None, "runs"))
-    mesh = jax.sharding.Mesh(np.array(devices), ("runs",))
     # check_vma off: the scan's initial carry is built from constants inside fn, which JAX would
     # otherwise ask to be marked as varying over "runs" like the carry it becomes
     return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P()), out_specs=out, check_vma=False)
