@@ -9,6 +9,11 @@ take large blocks from its heap and keep freed memory there (``mallopt(M_MMAP_MA
 ``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), like the caching allocators of GPU frameworks: the
 next chunk or sweep reuses pages that are already mapped. The process's resident size then stays
 at its peak until it exits.
+
+The same idea one level up: the device buffers a sweep writes its records into are kept after
+the sweep has copied them out (:func:`give_back`) and donated to the next call of the same shape
+(:func:`take_buffer`), which then writes every row in place without filling a fresh buffer first.
+``OPTBENCH_KEEP_MEMORY=0`` turns both off.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import ctypes
 import ctypes.util
 import os
 import sys
+from collections.abc import Callable, Hashable
+from typing import Any
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_MAX = -4
@@ -32,7 +39,7 @@ def keep_freed_memory() -> bool:
     global _done
     if _done is None:
         _done = False
-        if os.environ.get("OPTBENCH_KEEP_MEMORY", "1") != "0" and sys.platform.startswith("linux"):
+        if reuse_enabled() and sys.platform.startswith("linux"):
             try:
                 libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
                 mallopt = libc.mallopt
@@ -41,3 +48,30 @@ def keep_freed_memory() -> bool:
             mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
             _done = bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)) and bool(mallopt(_M_MMAP_MAX, 0))
     return _done
+
+
+_SPARE: dict[Any, Any] = {}
+
+
+def reuse_enabled() -> bool:
+    """Whether spare device buffers are kept for reuse (``OPTBENCH_KEEP_MEMORY=0``: no)."""
+    return os.environ.get("OPTBENCH_KEEP_MEMORY", "1") != "0"
+
+
+def take_buffer(key: Hashable, make: Callable[[], Any]) -> Any:
+    """A spare buffer kept under ``key`` by :func:`give_back`, else ``make()``.
+
+    For outputs that a compiled call writes in full into a donated input: the sweep's records.
+    Reusing last call's buffer spares XLA from filling a fresh one first (tens of MB a chunk).
+    """
+    spare = _SPARE.pop(key, None)
+    return make() if spare is None or spare.is_deleted() else spare
+
+
+def give_back(key: Hashable, buffer: Any) -> None:
+    """Keep ``buffer`` (one per key, the newest) for the next :func:`take_buffer`, when enabled.
+
+    Only for buffers nothing else holds: the next call overwrites them.
+    """
+    if reuse_enabled():
+        _SPARE[key] = buffer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -169,3 +170,69 @@ def test_freed_memory_is_kept_for_reuse_unless_turned_off():
         out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
                              capture_output=True, text=True, check=True).stdout.split("\n")[0]
         assert out == (want if sys.platform == "linux" else "False False")
+
+
+def test_record_buffers_are_reused_in_place_and_never_one_a_result_holds():
+    from optbench import _memory
+
+    grid = {"lr": np.logspace(-3, -1, 40)}
+    first = sweep("rosenbrock", "adam", grid, 50, keep_trajectories=True)
+    held = first.losses.copy(), first.params.copy()
+    spare = {k[0]: v for k, v in _memory._SPARE.items() if k[1] == (51, 40)}
+    # one device: the records are the result's own arrays (no copy), only the running minimum
+    # goes back; it is written in place by the next call of the same shape
+    assert set(spare) == {"run_min"}
+    where = spare["run_min"].unsafe_buffer_pointer()
+    again = sweep("rosenbrock", "adam", {"lr": grid["lr"][::-1]}, 50, keep_trajectories=True)
+    now = {k[0]: v for k, v in _memory._SPARE.items() if k[1] == (51, 40)}
+    assert now["run_min"].unsafe_buffer_pointer() == where
+    np.testing.assert_array_equal(first.losses, held[0])  # untouched by the second sweep
+    np.testing.assert_array_equal(first.params, held[1])
+    np.testing.assert_array_equal(again.losses, first.losses[::-1])
+    np.testing.assert_array_equal(again.hits, first.hits[::-1])
+
+
+def test_records_copied_off_several_devices_are_reused(monkeypatch):
+    from optbench import _memory
+
+    if jax.device_count() < 2:
+        pytest.skip("one device: records are never copied")
+    n = 256 * jax.device_count()
+    grid = {"lr": np.logspace(-3, -1, n)}
+    first = sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
+    keys = {k[0] for k in _memory._SPARE if k[1][-1] == n}
+    assert keys == {"run_min", "loss", "params"}
+    again = sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
+    np.testing.assert_array_equal(again.params, first.params)
+    np.testing.assert_array_equal(again.hits, first.hits)
+    monkeypatch.setenv("OPTBENCH_KEEP_MEMORY", "0")  # nothing is kept
+    _memory._SPARE.clear()
+    sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
+    assert not _memory._SPARE
+
+
+def test_loops_compile_whole_with_the_same_results():
+    import subprocess
+    import sys
+
+    # optbench's import asks XLA:CPU to compile each loop into one kernel ...
+    scan = jax.jit(lambda x: jax.lax.scan(lambda c, _: (c * 0.5 + 1, c), x, None, length=300))
+    assert "xla_cpu_small_call" in scan.lower(jnp.ones(3000)).compile().as_text()
+    # ... unless told not to, or the user set XLA's backend options; the results are bit for bit
+    # those of XLA's op-by-op loops
+    code = ("import os, numpy as np, optbench; print(os.environ.get('XLA_FLAGS', ''));"
+            "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 30)}, 200,"
+            " keep_trajectories=True); np.save('OUT', r.params)")
+    mine = sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 30)}, 200, keep_trajectories=True)
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_loops_{os.getpid()}.npy")
+    env = {**os.environ, "XLA_FLAGS": "", "JAX_NUM_CPU_DEVICES": "1", "OPTBENCH_WHOLE_LOOPS": "0"}
+    out = subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "small_while_loop" not in out
+    np.testing.assert_array_equal(np.load(path), mine.params)
+    os.unlink(path)
+    flags = "--xla_backend_extra_options=xla_cpu_x=1"
+    out = subprocess.run([sys.executable, "-c", "import os, optbench; print(os.environ['XLA_FLAGS'])"],
+                         env={**os.environ, "XLA_FLAGS": flags}, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == flags

@@ -39,14 +39,16 @@ def eligible(problem: Any, stepper: Any) -> bool:
 
 
 def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool) -> Callable:
-    """``(hparams (N,) each, x0 (N, d), limits (T,)) -> dict`` of arrays.
+    """``(hparams (N,) each, x0 (N, d), limits (T,), records) -> dict`` of arrays.
 
-    ``limits``: the targets as :func:`optbench.sweeps._table.thresholds` gives them. Keys:
-    ``hits`` (N, T) the first step whose loss reaches each target (-1: never), or without
-    ``search`` (targets not known yet) ``run_min`` (steps+1, N), the running minimum of the loss
-    record, to search later; ``best`` (N,) the smallest recorded loss (NaN counting as +inf),
-    ``first`` and ``final`` (N,) the first and last recorded loss, ``diverged_at`` (N,); with
-    ``record``, ``loss`` (steps+1, N) and ``params`` (steps+1, d, N), time-major.
+    ``limits``: the targets as :func:`optbench.sweeps._table.thresholds` gives them. ``records``:
+    buffers of :func:`record_shapes` (any values: every row is overwritten), returned filled under
+    the same keys: ``run_min`` (steps+1, N), the running minimum of the loss record, and with
+    ``record`` ``loss`` (steps+1, N) and ``params`` (steps+1, d, N), time-major. A caller that
+    donates them lets XLA write in place, with no fresh buffer to fill first. Other keys: ``hits``
+    (N, T) with ``search``, the first step whose loss reaches each target (-1: never); ``best``
+    (N,) the smallest recorded loss (NaN counting as +inf), ``first`` and ``final`` (N,) the first
+    and last recorded loss, ``diverged_at`` (N,).
     """
     bound = float(problem.blowup)
     finite_bound = bool(np.isfinite(bound))
@@ -62,28 +64,38 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             grads.append(g)
         return loss, tuple(grads)
 
-    def step(xs, state, div_at, last, best, t, hp, live):
-        """Step t: the loss at x_t joins the record; x_{t+1} is taken unless t is the last row."""
+    def in_bound(xs):
+        # |x| <= bound is False for NaN and, with a finite bound, for +-inf
+        ok = True
+        for x in xs:
+            ok = ok & (jnp.abs(x) <= bound if finite_bound else jnp.isfinite(x) & (jnp.abs(x) <= bound))
+        return ok
+
+    def step(xs, state, div_at, last, best, t, hp, *kept):
+        """Step t: the loss at x_t joins the record, then x_{t+1} = x_t + update.
+
+        x_t is checked where it is used, not where it is made: a run goes bad at t when the loss
+        at x_t is not finite or (t > 0) x_t is beyond the bound, which is the runner's first bad
+        step. Nothing is frozen: after that the run's iterate and state are never read again (its
+        loss record, best and final value stop at ``div_at``). With ``record`` the iterate kept
+        for the trajectory is the runner's frozen one: x_t while the run is alive and x_t is
+        within the bound.
+        """
         st = make(hp)
         loss, grads = value_and_grad(xs)
         alive = div_at < 0
-        loss_ok = jnp.isfinite(loss)
-        last = jnp.where(alive & loss_ok, loss, last)
+        inb = in_bound(xs) | (t == 0)
+        good = jnp.isfinite(loss) & inb
+        div_at = jnp.where(alive & ~good, t, div_at)
+        last = jnp.where(alive & good, loss, last)
         best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
         updates, new_state = st.update(grads, state, xs, value=loss)
         new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
-        # |x| <= bound is False for NaN and, with a finite bound, for +-inf
-        step_ok = loss_ok
-        for x in new_xs:
-            step_ok = step_ok & (jnp.abs(x) <= bound if finite_bound
-                                 else jnp.isfinite(x) & (jnp.abs(x) <= bound))
-        # the first bad step: t when the loss at x_t is not finite, else t + 1 (x_{t+1} is bad)
-        div_at = jnp.where(live & alive & ~step_ok, jnp.where(loss_ok, t + 1, t), div_at)
-        go = live & alive & step_ok
-        # a stopped run keeps its x frozen; its state is never read again
-        return tuple(jnp.where(go, n, x) for n, x in zip(new_xs, xs)), new_state, div_at, last, best
+        if kept:
+            kept = tuple(jnp.where(alive & inb, x, k) for x, k in zip(xs, kept[0])),
+        return (new_xs, new_state, div_at, last, best) + kept
 
-    def run(hp, x0, limits):
+    def run(hp, x0, limits, records):
         # integer scalars of the state (Adam's update count) are the same for every configuration
         # when they depend on nothing batched: kept once, not per configuration (vmap checks it,
         # and raises ValueError otherwise, which falls back to a per-configuration state)
@@ -93,39 +105,48 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         counts = jax.tree.map(lambda s: s.ndim == 0 and jnp.issubdtype(s.dtype, jnp.integer), one)
         if any(jax.tree.leaves(counts)):
             try:
-                return _run(hp, x0, limits, jax.tree.map(lambda c: None if c else 0, counts))
+                return _run(hp, x0, limits, records,
+                            jax.tree.map(lambda c: None if c else 0, counts))
             except ValueError:
                 pass
-        return _run(hp, x0, limits, 0)
+        return _run(hp, x0, limits, records, 0)
 
-    def _run(hp, x0, limits, axes):
-        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0, None),
-                         out_axes=(0, axes, 0, 0, 0))
+    def _run(hp, x0, limits, records, axes):
+        kept = (0,) if record else ()
+        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0) + kept,
+                         out_axes=(0, axes, 0, 0, 0) + kept)
         n, d = x0.shape
         xs0 = tuple(x0[:, i] for i in range(d))
         state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
         loss0 = jax.vmap(problem.value)(x0)
 
-        def body(carry, t):
-            # rows 0..steps of every record come straight out of the scan (no concatenation):
-            # row t holds x_t and the loss record and running minimum up to it
-            new = vstep(*carry, t, hp, t < steps)
-            _, _, _, last, best = new
-            return new, ((last, best, jnp.stack(carry[0])) if record else best)
+        def body(state, _):
+            # row t of every record is written in place into the buffers passed in (donated by
+            # the caller): x_t and the loss record and running minimum up to it
+            t, carry, recs = state
+            new = vstep(*carry[:5], t, hp, *carry[5:])
+            rows = {"run_min": new[4]}
+            if record:
+                rows.update(loss=new[3], params=jnp.stack(new[5]))
+            recs = {k: jax.lax.dynamic_update_index_in_dim(recs[k], rows[k], t, 0) for k in recs}
+            return (t + 1, new, recs), None
 
         carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0,
-                  jnp.full((n,), jnp.inf, loss0.dtype))
-        carry, outs = jax.lax.scan(body, carry0, jnp.arange(steps + 1, dtype=jnp.int32))
-        _, _, div_at, last, best = carry
-        res = {"first": loss0, "final": last, "diverged_at": div_at, "best": best}
-        if record:
-            res["loss"], run_min, res["params"] = outs
-        else:
-            run_min = outs
+                  jnp.full((n,), jnp.inf, loss0.dtype)) + ((xs0,) if record else ())
+        (_, carry, recs), _ = jax.lax.scan(body, (jnp.int32(0), carry0, dict(records)), None,
+                                           length=steps + 1)
+        div_at, last, best = carry[2:5]
+        res = {"first": loss0, "final": last, "diverged_at": div_at, "best": best, **recs}
         if search:
-            res["hits"] = search_time_major(run_min, limits)
-        else:
-            res["run_min"] = run_min
+            res["hits"] = search_time_major(recs["run_min"], limits)
         return res
 
     return run
+
+
+def record_shapes(n: int, d: int, steps: int, record: bool) -> dict[str, tuple[int, ...]]:
+    """Shapes of the buffers :func:`fast_fn`'s ``run`` writes its records into (time-major)."""
+    shapes = {"run_min": (steps + 1, n)}
+    if record:
+        shapes.update(loss=(steps + 1, n), params=(steps + 1, d, n))
+    return shapes

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._errors import OptbenchError
-from .._memory import keep_freed_memory
+from .._memory import give_back, keep_freed_memory, take_buffer
 from .._run import (
     _stepper_key,
     check_dtype,
@@ -267,12 +267,16 @@ def sweep(
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
                 fn = _fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
                                    record, searched)
-                fn = jax.jit(_per_device(fn, mesh, record, searched))
+                fn = jax.jit(_per_device(fn, mesh, record, searched), donate_argnums=3)
             else:
                 fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
             _COMPILED[key_fn] = fn
         sharding = None if mesh is None else jax.sharding.NamedSharding(
             mesh, jax.sharding.PartitionSpec("runs"))
+        if fast:  # the buffers the fast path writes its records into (time-major, runs last)
+            shapes = _fast.record_shapes(size, dim, steps, record)
+            rec_sharding = {k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
+                            if mesh is not None else jax.devices()[0] for k, v in shapes.items()}
         parts = []
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
@@ -292,16 +296,28 @@ def sweep(
                     args = (hp, x0, jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[pad], jnp.uint32)))
                 if sharding is not None:
                     args = jax.device_put(args, sharding)
+                if fast:  # last chunk's or sweep's buffers when free, else new ones
+                    records = {k: take_buffer(
+                        (k, shapes[k], dtype, rec_sharding[k]),
+                        lambda k=k: jnp.zeros(shapes[k], dtype, device=rec_sharding[k]))
+                        for k in shapes}
+                    args = (*args, limits, records)
                 t0 = time.perf_counter()
-                out = jax.block_until_ready(fn(*args, limits) if fast else fn(*args))
+                out = jax.block_until_ready(fn(*args))
                 wall = time.perf_counter() - t0
                 m = len(idx)
                 if fast:  # time-major (params: configurations last), viewed run-major
                     part = {k: out[k] for k in ("first", "final", "diverged_at", "best",
                                                 "hits" if searched else "run_min")}
                     if record:
-                        part["loss"] = _host(out["loss"]).T
-                        part["params"] = np.moveaxis(_host(out["params"]), -1, 0)
+                        loss, params = _host(out["loss"], out["params"])
+                        part["loss"], part["params"] = loss.T, np.moveaxis(params, -1, 0)
+                    # buffers nothing else holds go back for the next call: the running minimum
+                    # once searched, the records once copied off several devices
+                    free = (["run_min"] if searched else []) + (
+                        ["loss", "params"] if record and mesh is not None else [])
+                    for k in free:
+                        give_back((k, shapes[k], dtype, rec_sharding[k]), out[k])
                 else:
                     loss = out["loss"]
                     run_min = _running_min(loss)
@@ -336,28 +352,42 @@ def _per_device(fn: Callable, mesh: Any, record: bool, searched: bool) -> Callab
     if mesh is None:
         return fn
     P = jax.sharding.PartitionSpec
-    runs, time_major = P("runs"), P(None, "runs")
-    out = {"first": runs, "final": runs, "diverged_at": runs, "best": runs}
-    out.update({"hits": runs} if searched else {"run_min": time_major})
+    runs = P("runs")
+    recs = {"run_min": _time_major(2)}
     if record:
-        out.update(loss=time_major, params=P(None, None, "runs"))
+        recs.update(loss=_time_major(2), params=_time_major(3))
+    out = {"first": runs, "final": runs, "diverged_at": runs, "best": runs, **recs}
+    if searched:
+        out["hits"] = runs
     # check_vma off: the scan's initial carry is built from constants inside fn, which JAX would
     # otherwise ask to be marked as varying over "runs" like the carry it becomes
-    return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P()), out_specs=out, check_vma=False)
+    return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P(), recs), out_specs=out,
+                         check_vma=False)
 
 
-def _host(a: jax.Array) -> np.ndarray:
-    """A device array as NumPy: zero-copy from one CPU device; shards copied in parallel threads."""
-    if len(a.sharding.device_set) == 1:
-        return np.asarray(a)
-    out = np.empty(a.shape, a.dtype)
-    shards = a.addressable_shards
+def _time_major(ndim: int) -> Any:
+    """A time-major record's partition: the runs (last axis) split over the mesh."""
+    return jax.sharding.PartitionSpec(*([None] * (ndim - 1)), "runs")
 
-    def put(shard: Any) -> None:
-        out[shard.index] = np.asarray(shard.data)  # NumPy releases the GIL while it copies
 
-    with ThreadPoolExecutor(len(shards)) as pool:
-        list(pool.map(put, shards))
+_COPIER: list[ThreadPoolExecutor] = []  # one pool for the process, started on first use
+
+
+def _host(*arrays: jax.Array) -> list[np.ndarray]:
+    """Device arrays as NumPy: zero-copy from one CPU device; shards copied in parallel threads."""
+    out = [np.asarray(a) if len(a.sharding.device_set) == 1 else np.empty(a.shape, a.dtype)
+           for a in arrays]
+    jobs = [(o, shard) for a, o in zip(arrays, out) if len(a.sharding.device_set) > 1
+            for shard in a.addressable_shards]
+    if jobs:
+        if not _COPIER:
+            _COPIER.append(ThreadPoolExecutor(max(2, len(jax.devices())), "optbench-copy"))
+
+        def put(job: tuple[np.ndarray, Any]) -> None:
+            o, shard = job
+            o[shard.index] = np.asarray(shard.data)  # NumPy releases the GIL while it copies
+
+        list(_COPIER[0].map(put, jobs))
     return out
 
 
