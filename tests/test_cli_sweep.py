@@ -115,7 +115,10 @@ def test_compare_bad_config_exits_2(tmp_path, capsys):
     assert "it takes lr" in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
-def test_four_devices_give_the_same_results_as_one():
+def test_four_devices_give_the_same_results_as_one(monkeypatch):
+    import optbench
+    from optbench.sweeps import _sweep
+
     code = textwrap.dedent("""
         import jax, numpy as np, optbench
         # enough runs to be split over the devices (256 a device at least)
@@ -127,18 +130,22 @@ def test_four_devices_give_the_same_results_as_one():
         same = np.array_equal(r.hits, optbench.sweeps.first_hits(r.losses, r.targets))
         np.save("OUT", np.concatenate([r.losses.ravel(), g.final_loss, [same, jax.device_count()]]))
     """)
-    results = []
-    for flags, name in [("--xla_force_host_platform_device_count=4", "four"), ("", "one")]:
-        env = {**os.environ, "XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"}
-        env.pop("JAX_NUM_CPU_DEVICES", None)  # set by optbench's own import in this process
-        if not flags:
-            env["JAX_NUM_CPU_DEVICES"] = "1"  # optbench's opt-out of a device per core
-        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}_{name}.npy")
-        subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
-        results.append(np.load(path))
-        os.unlink(path)
-    assert results[0][-1] == 4 and results[1][-1] == 1
-    assert results[0][-2] == 1 and results[1][-2] == 1  # hits equal a search of the losses
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+           "JAX_PLATFORMS": "cpu"}
+    env.pop("JAX_NUM_CPU_DEVICES", None)  # set by optbench's own import in this process
+    path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}.npy")
+    subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
+    four = np.load(path)
+    os.unlink(path)
+    # the same sweeps here on one device (every sweep stays on one below this many runs a device)
+    monkeypatch.setattr(_sweep, "_MIN_RUNS_PER_DEVICE", 10**9)
+    r = optbench.sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 1030)}, 30, seeds=1,
+                       keep_trajectories=True)
+    g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": np.logspace(-4, -2, 520)}, 20,
+                       seeds=2)
+    assert four[-1] == 4 and four[-2] == 1  # hits equal a search of the losses
+    assert np.array_equal(r.hits, optbench.sweeps.first_hits(r.losses, r.targets))
     # the fast path's loop is vectorized over runs: a run's place in its shard (vector lanes or
     # the remainder loop) may change float32 rounding, never more
-    np.testing.assert_allclose(results[0][:-2], results[1][:-2], rtol=2e-5)
+    np.testing.assert_allclose(four[:-2], np.concatenate([r.losses.ravel(), g.final_loss]),
+                               rtol=2e-5)
