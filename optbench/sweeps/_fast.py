@@ -5,18 +5,23 @@ gradient and update norms) and stacks outputs configuration-major. For a noisele
 is never used and a sweep table needs neither norm, so this path scans over time with the step
 vmapped over configurations and keeps every carried quantity as arrays of shape ``(N,)``: the
 iterate is carried coordinate by coordinate (a tuple of ``d`` arrays, the stepper sees that tuple
-as its parameter pytree), so every fused loop XLA makes of the step (gradient, update, divergence
-test, running minimum; about 18 of them for Adam, split where a square root or a division feeds
-several results) is a vectorized loop over the configurations. Recorded outputs are time-major,
-``(steps+1, N)`` and ``(steps+1, d, N)``, viewed run-major on the host.
+as its parameter pytree), so every fused loop XLA makes of the step (gradient, moments, update,
+checks, running minimum; about a dozen for Adam, split where a square root or a division feeds
+several results) is a vectorized loop over the configurations, and XLA compiles the whole scan
+into one kernel (``optbench._compile_loops_whole``). Records are time-major, ``(steps+1, N)`` and
+``(steps+1, d, N)``, written row by row into buffers the caller donates, viewed run-major on the
+host.
 
-It carries only what the outputs need: a stopped run freezes its iterate and loss (its optimizer
-state is never read again); integer state counters that are the same for every configuration are
-kept once; the running minimum of the recorded loss (NaN counting as +inf) is carried, stored
-time-major and searched for the first hit of every target in the same compiled call (the targets
-are an argument, so new ones do not recompile). Per configuration it computes what
-:func:`optbench._run.trajectory_fn` computes: the same loss record, the same freeze at the first
-bad step, the same ``diverged_at`` (tested against :func:`optbench.run`).
+It carries only what the outputs need. A run is checked where its iterate is used: at step t it
+goes bad when the loss at x_t is not finite or (t > 0) x_t is beyond the blow-up bound, which is
+the runner's first bad step. Nothing is frozen in the loop: after ``diverged_at`` a run's loss
+record, best and final value stop changing, and its iterate and state are never read again; only
+the recorded trajectory keeps the runner's frozen iterate. Integer state counters that are the
+same for every configuration are kept once; the running minimum of the recorded loss (NaN counting
+as +inf) is recorded and searched for the first hit of every target in the same compiled call
+(the targets are an argument, so new ones do not recompile). Per configuration it computes what
+:func:`optbench._run.trajectory_fn` computes: the same loss record, the same trajectory, the same
+``diverged_at`` (tested against :func:`optbench.run`).
 """
 
 from __future__ import annotations
