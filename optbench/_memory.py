@@ -50,7 +50,8 @@ def keep_freed_memory() -> bool:
     return _done
 
 
-_SPARE: dict[Any, Any] = {}
+_SPARE: dict[Any, Any] = {}  # newest last
+_MAX_SPARE = 4  # a recorded sweep's three records, and one more
 
 
 def reuse_enabled() -> bool:
@@ -69,9 +70,13 @@ def take_buffer(key: Hashable, make: Callable[[], Any]) -> Any:
 
 
 def give_back(key: Hashable, buffer: Any) -> None:
-    """Keep ``buffer`` (one per key, the newest) for the next :func:`take_buffer`, when enabled.
+    """Keep ``buffer`` for the next :func:`take_buffer` of ``key``, when enabled.
 
-    Only for buffers nothing else holds: the next call overwrites them.
+    Only for buffers nothing else holds: the next call overwrites them. One buffer a key, and the
+    four newest keys at most, so sweeps of ever new shapes do not pile buffers up.
     """
     if reuse_enabled():
+        _SPARE.pop(key, None)
         _SPARE[key] = buffer
+        while len(_SPARE) > _MAX_SPARE:
+            del _SPARE[next(iter(_SPARE))]

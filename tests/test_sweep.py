@@ -232,7 +232,33 @@ def test_loops_compile_whole_with_the_same_results():
     np.testing.assert_array_equal(np.load(path), mine.params)
     os.unlink(path)
     flags = "--xla_backend_extra_options=xla_cpu_x=1"
-    out = subprocess.run([sys.executable, "-c", "import os, optbench; print(os.environ['XLA_FLAGS'])"],
-                         env={**os.environ, "XLA_FLAGS": flags}, capture_output=True, text=True,
-                         check=True).stdout
+    show = "import os, optbench; print(os.environ['XLA_FLAGS'])"
+    out = subprocess.run([sys.executable, "-c", show], env={**os.environ, "XLA_FLAGS": flags},
+                         capture_output=True, text=True, check=True).stdout
     assert out.strip() == flags
+
+
+def test_spare_buffers_are_one_a_key_and_four_keys_at_most():
+    from optbench import _memory
+
+    class Buffer:
+        def __init__(self, deleted=False):
+            self.deleted = deleted
+
+        def is_deleted(self):
+            return self.deleted
+
+    saved = dict(_memory._SPARE)
+    _memory._SPARE.clear()
+    try:
+        kept = [Buffer() for _ in range(5)]
+        for i, b in enumerate(kept):
+            _memory.give_back(("k", i), b)
+        assert list(_memory._SPARE) == [("k", i) for i in range(1, 5)]  # the oldest went
+        assert _memory.take_buffer(("k", 4), lambda: "new") is kept[4]
+        assert _memory.take_buffer(("k", 4), lambda: "new") == "new"  # taken once
+        _memory.give_back(("k", 9), Buffer(deleted=True))  # donated away meanwhile: not reused
+        assert _memory.take_buffer(("k", 9), lambda: "new") == "new"
+    finally:
+        _memory._SPARE.clear()
+        _memory._SPARE.update(saved)

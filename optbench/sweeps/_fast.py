@@ -73,7 +73,8 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         # |x| <= bound is False for NaN and, with a finite bound, for +-inf
         ok = True
         for x in xs:
-            ok = ok & (jnp.abs(x) <= bound if finite_bound else jnp.isfinite(x) & (jnp.abs(x) <= bound))
+            within = jnp.abs(x) <= bound
+            ok = ok & (within if finite_bound else jnp.isfinite(x) & within)
         return ok
 
     def step(xs, state, div_at, last, best, t, hp, *kept):

@@ -276,7 +276,7 @@ def sweep(
         if fast:  # the buffers the fast path writes its records into (time-major, runs last)
             shapes = _fast.record_shapes(size, dim, steps, record)
             rec_sharding = {k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
-                            if mesh is not None else jax.devices()[0] for k, v in shapes.items()}
+                            if mesh is not None else devices[0] for k, v in shapes.items()}
         parts = []
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
