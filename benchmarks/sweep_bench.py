@@ -4,7 +4,9 @@ Compares, in trajectory-steps per second (N x steps / seconds, median of repeats
 call and one warm-up call, for each contender):
   optbench   optbench.sweep(...), end to end (table included), trajectories recorded or not;
   device     the same sweep's time inside the compiled call only;
-  optax      optax.adam under jit(vmap(lax.scan)), written the straightforward way;
+  optax      optax.adam under jit(vmap(lax.scan)), written the straightforward way, in this
+             process: under the XLA flags optbench's import sets (each loop compiled whole), which
+             make it faster too;
   torch      a torch.optim.Adam loop over a few configurations, extrapolated per configuration.
 
 Run: python benchmarks/sweep_bench.py [--sizes 1 100 10000] [--repeats 5]
