@@ -188,8 +188,10 @@ def test_record_buffers_are_reused_in_place_and_never_one_a_result_holds():
     assert now["run_min"].unsafe_buffer_pointer() == where
     np.testing.assert_array_equal(first.losses, held[0])  # untouched by the second sweep
     np.testing.assert_array_equal(first.params, held[1])
-    np.testing.assert_array_equal(again.losses, first.losses[::-1])
-    np.testing.assert_array_equal(again.hits, first.hits[::-1])
+    # every row rewritten: the runs, now in reverse order, and their first hits searched anew
+    # (a run's place among the vector lanes may change float32 rounding, never more)
+    np.testing.assert_allclose(again.losses, first.losses[::-1], rtol=2e-5)
+    np.testing.assert_array_equal(again.hits, first_hits(again.losses, again.targets))
 
 
 def test_records_copied_off_several_devices_are_reused(monkeypatch):
