@@ -77,15 +77,15 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             ok = ok & (within if finite_bound else jnp.isfinite(x) & within)
         return ok
 
-    def step(xs, state, div_at, last, best, t, hp, *kept):
+    def step(xs, state, div_at, last, best, kept, t, hp):
         """Step t: the loss at x_t joins the record, then x_{t+1} = x_t + update.
 
         x_t is checked where it is used, not where it is made: a run goes bad at t when the loss
         at x_t is not finite or (t > 0) x_t is beyond the bound, which is the runner's first bad
         step. Nothing is frozen: after that the run's iterate and state are never read again (its
-        loss record, best and final value stop at ``div_at``). With ``record`` the iterate kept
-        for the trajectory is the runner's frozen one: x_t while the run is alive and x_t is
-        within the bound.
+        loss record, best and final value stop at ``div_at``). ``kept`` (None without ``record``)
+        is the iterate kept for the trajectory, the runner's frozen one: x_t while the run is
+        alive and x_t is within the bound.
         """
         st = make(hp)
         loss, grads = value_and_grad(xs)
@@ -97,9 +97,9 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
         updates, new_state = st.update(grads, state, xs, value=loss)
         new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
-        if kept:
-            kept = tuple(jnp.where(alive & inb, x, k) for x, k in zip(xs, kept[0])),
-        return (new_xs, new_state, div_at, last, best) + kept
+        if kept is not None:
+            kept = tuple(jnp.where(alive & inb, x, k) for x, k in zip(xs, kept))
+        return new_xs, new_state, div_at, last, best, kept
 
     def run(hp, x0, limits, records):
         # integer scalars of the state (Adam's update count) are the same for every configuration
@@ -118,9 +118,8 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         return _run(hp, x0, limits, records, 0)
 
     def _run(hp, x0, limits, records, axes):
-        kept = (0,) if record else ()
-        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, None, 0) + kept,
-                         out_axes=(0, axes, 0, 0, 0) + kept)
+        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, 0, None, 0),
+                         out_axes=(0, axes, 0, 0, 0, 0))
         n, d = x0.shape
         xs0 = tuple(x0[:, i] for i in range(d))
         state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
@@ -130,7 +129,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             # row t of every record is written in place into the buffers passed in (donated by
             # the caller): x_t and the loss record and running minimum up to it
             t, carry, recs = state
-            new = vstep(*carry[:5], t, hp, *carry[5:])
+            new = vstep(*carry, t, hp)
             rows = {"run_min": new[4]}
             if record:
                 rows.update(loss=new[3], params=jnp.stack(new[5]))
@@ -138,7 +137,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             return (t + 1, new, recs), None
 
         carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0,
-                  jnp.full((n,), jnp.inf, loss0.dtype)) + ((xs0,) if record else ())
+                  jnp.full((n,), jnp.inf, loss0.dtype), xs0 if record else None)
         (_, carry, recs), _ = jax.lax.scan(body, (jnp.int32(0), carry0, dict(records)), None,
                                            length=steps + 1)
         div_at, last, best = carry[2:5]

@@ -261,22 +261,23 @@ def sweep(
         key_fn = ("fast" if fast else "run", problem.cache_key(), _stepper_key(proto), steps, dtype,
                   record, searched, size, len(devices),
                   tuple(sorted((k, repr(v)) for k, v in baked.items())))
+        if fast:  # the buffers the fast path writes its records into (time-major, runs last)
+            shapes = _fast.record_shapes(size, dim, steps, record)
+            rec_sharding = {k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
+                            if mesh is not None else devices[0] for k, v in shapes.items()}
+            spare = {k: (k, shapes[k], dtype, rec_sharding[k]) for k in shapes}  # pool keys
         fn = _COMPILED.get(key_fn)
         if fn is None:
             if fast:
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
                 fn = _fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
                                    record, searched)
-                fn = jax.jit(_per_device(fn, mesh, record, searched), donate_argnums=3)
+                fn = jax.jit(_per_device(fn, mesh, shapes, searched), donate_argnums=3)
             else:
                 fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
             _COMPILED[key_fn] = fn
         sharding = None if mesh is None else jax.sharding.NamedSharding(
             mesh, jax.sharding.PartitionSpec("runs"))
-        if fast:  # the buffers the fast path writes its records into (time-major, runs last)
-            shapes = _fast.record_shapes(size, dim, steps, record)
-            rec_sharding = {k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
-                            if mesh is not None else devices[0] for k, v in shapes.items()}
         parts = []
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
@@ -297,10 +298,8 @@ def sweep(
                 if sharding is not None:
                     args = jax.device_put(args, sharding)
                 if fast:  # last chunk's or sweep's buffers when free, else new ones
-                    records = {k: take_buffer(
-                        (k, shapes[k], dtype, rec_sharding[k]),
-                        lambda k=k: jnp.zeros(shapes[k], dtype, device=rec_sharding[k]))
-                        for k in shapes}
+                    records = {k: take_buffer(spare[k], lambda k=k: jnp.zeros(
+                        shapes[k], dtype, device=rec_sharding[k])) for k in shapes}
                     args = (*args, limits, records)
                 t0 = time.perf_counter()
                 out = jax.block_until_ready(fn(*args))
@@ -317,7 +316,7 @@ def sweep(
                     free = (["run_min"] if searched else []) + (
                         ["loss", "params"] if record and mesh is not None else [])
                     for k in free:
-                        give_back((k, shapes[k], dtype, rec_sharding[k]), out[k])
+                        give_back(spare[k], out[k])
                 else:
                     loss = out["loss"]
                     run_min = _running_min(loss)
@@ -346,16 +345,15 @@ def sweep(
                      steps, dtype, keep_trajectories, record, x0s)
 
 
-def _per_device(fn: Callable, mesh: Any, record: bool, searched: bool) -> Callable:
+def _per_device(fn: Callable, mesh: Any, shapes: dict[str, tuple[int, ...]],
+                searched: bool) -> Callable:
     """``fn`` run by every device of ``mesh`` on its own block of runs (``shard_map``); as is
     without a mesh (one device)."""
     if mesh is None:
         return fn
     P = jax.sharding.PartitionSpec
     runs = P("runs")
-    recs = {"run_min": _time_major(2)}
-    if record:
-        recs.update(loss=_time_major(2), params=_time_major(3))
+    recs = {k: _time_major(len(v)) for k, v in shapes.items()}
     out = {"first": runs, "final": runs, "diverged_at": runs, "best": runs, **recs}
     if searched:
         out["hits"] = runs
