@@ -28,8 +28,15 @@ from matplotlib.figure import Figure
 import optbench
 from optbench import render
 
-STEPPERS = ["sgd:lr=0.001", "momentum:lr=0.001", "nesterov:lr=0.001", "rmsprop:lr=0.01",
-            "rprop:lr=0.01", "adam:lr=0.05", "adagrad:lr=0.5"]
+STEPPERS = [
+    "sgd:lr=0.001",
+    "momentum:lr=0.001",
+    "nesterov:lr=0.001",
+    "rmsprop:lr=0.01",
+    "rprop:lr=0.01",
+    "adam:lr=0.05",
+    "adagrad:lr=0.5",
+]
 FRAMES, FPS, SIZE = 200, 25, 600
 
 
@@ -73,16 +80,20 @@ def main() -> None:
         render.animate(runs, surface, ours, fps=FPS, duration=FRAMES / FPS, size=SIZE)
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
-    print(f"optbench : median {med:.3f} s over {args.repeats} renders "
-          f"(min {min(times):.3f}, max {max(times):.3f}), {os.path.getsize(ours) / 1e6:.3f} MB")
+    print(
+        f"optbench : median {med:.3f} s over {args.repeats} renders "
+        f"(min {min(times):.3f}, max {max(times):.3f}), {os.path.getsize(ours) / 1e6:.3f} MB"
+    )
     if args.skip_naive:
         return
     theirs = os.path.join(tmp, "naive.gif")
     t0 = time.perf_counter()
     naive(runs, surface, theirs)
     naive_t = time.perf_counter() - t0
-    print(f"naive    : {naive_t:.3f} s (FuncAnimation redrawing every frame + PillowWriter), "
-          f"{os.path.getsize(theirs) / 1e6:.3f} MB")
+    print(
+        f"naive    : {naive_t:.3f} s (FuncAnimation redrawing every frame + PillowWriter), "
+        f"{os.path.getsize(theirs) / 1e6:.3f} MB"
+    )
     print(f"ratio    : optbench is {naive_t / med:.1f}x faster")
 
 

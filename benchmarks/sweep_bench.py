@@ -94,8 +94,10 @@ def main() -> None:
     except ImportError:
         torch = float("nan")
     print(f"torch.optim loop: {torch:.3g} trajectory-steps/s (3 configurations, per configuration)")
-    head = (f"{'N':>7} {'record':>6} {'optbench':>10} {'device':>10} {'optax':>10} "
-            f"{'opt/optax':>9} {'opt/torch':>9}")
+    head = (
+        f"{'N':>7} {'record':>6} {'optbench':>10} {'device':>10} {'optax':>10} "
+        f"{'opt/optax':>9} {'opt/torch':>9}"
+    )
     print(head)
     for n in args.sizes:
         lrs = np.logspace(-4, 0, n)
@@ -103,15 +105,23 @@ def main() -> None:
             last = {}
 
             def ours(last=last, lrs=lrs, record=record):
-                last["r"] = optbench.sweep("rosenbrock", "adam", {"lr": lrs}, STEPS,
-                                           keep_trajectories=record, progress=False)
+                last["r"] = optbench.sweep(
+                    "rosenbrock",
+                    "adam",
+                    {"lr": lrs},
+                    STEPS,
+                    keep_trajectories=record,
+                    progress=False,
+                )
 
             t_ours = median_time(ours, args.repeats)
             t_dev = float(last["r"].wall_time.sum())
             t_optax = median_time(optax_sweep(lrs, record), args.repeats)
             rate = n * STEPS / t_ours
-            print(f"{n:>7} {record!s:>6} {rate:>10.3g} {n * STEPS / t_dev:>10.3g} "
-                  f"{n * STEPS / t_optax:>10.3g} {t_optax / t_ours:>9.2f} {rate / torch:>9.3g}")
+            print(
+                f"{n:>7} {record!s:>6} {rate:>10.3g} {n * STEPS / t_dev:>10.3g} "
+                f"{n * STEPS / t_optax:>10.3g} {t_optax / t_ours:>9.2f} {rate / torch:>9.3g}"
+            )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ def output_dir(path: str | os.PathLike) -> Path:
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OptbenchError(f"output directory {str(p)!r} cannot be created: {err.strerror}.") from None
+        raise OptbenchError(
+            f"output directory {str(p)!r} cannot be created: {err.strerror}."
+        ) from None
     if not p.is_dir() or not os.access(p, os.W_OK):
         raise OptbenchError(f"output directory {str(p)!r} is not a writable folder.")
     return p
@@ -27,7 +29,9 @@ def output_dir(path: str | os.PathLike) -> Path:
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is renamed to ``path``, on error removed."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent
+    )
     os.close(fd)
     try:
         yield Path(tmp)

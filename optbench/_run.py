@@ -71,8 +71,10 @@ class Trajectory:
 
     def __repr__(self) -> str:
         div = f", diverged_at={self.diverged_at}" if self.diverged else ""
-        return (f"Trajectory({self.label} on {self.problem.get('name')}, steps={self.steps}, "
-                f"final_loss={self.final_loss:.6g}{div})")
+        return (
+            f"Trajectory({self.label} on {self.problem.get('name')}, steps={self.steps}, "
+            f"final_loss={self.final_loss:.6g}{div})"
+        )
 
 
 # -- resolving user input ---------------------------------------------------------------------
@@ -89,7 +91,9 @@ def resolve_problem(problem: Any) -> Any:
         raise OptbenchError(
             "`problem` is a plain function; wrap it as optbench.surfaces.Surface(fn, bounds=..., start=...)."
         )
-    raise OptbenchError(f"`problem` (={problem!r}) must be a surface, a network problem or a name like 'rosenbrock'.")
+    raise OptbenchError(
+        f"`problem` (={problem!r}) must be a surface, a network problem or a name like 'rosenbrock'."
+    )
 
 
 def resolve_stepper(stepper: Any) -> Any:
@@ -132,7 +136,9 @@ def split_hparams(stepper: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         return {}, hp
     numeric, static = {}, {}
     for k, v in hp.items():
-        is_num = isinstance(v, (int, float, np.number, np.ndarray, jax.Array)) and not isinstance(v, (bool, np.bool_))
+        is_num = isinstance(v, (int, float, np.number, np.ndarray, jax.Array)) and not isinstance(
+            v, (bool, np.bool_)
+        )
         (numeric if is_num else static)[k] = v
     return numeric, static
 
@@ -199,7 +205,9 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
 
         first_loss = problem.value(x0)
         carry0 = (x0, state0, key, jnp.array(-1, jnp.int32), first_loss)
-        (x, _, _, div_at, last_loss), outs = jax.lax.scan(body, carry0, jnp.arange(steps, dtype=jnp.int32))
+        (x, _, _, div_at, last_loss), outs = jax.lax.scan(
+            body, carry0, jnp.arange(steps, dtype=jnp.int32)
+        )
         final = problem.value(x)
         final = jnp.where((div_at < 0) & jnp.isfinite(final), final, last_loss)
         res = {
@@ -209,7 +217,9 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
             "diverged_at": div_at,
         }
         if record_params:
-            res["params"] = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), x0, outs["params"])
+            res["params"] = jax.tree.map(
+                lambda a, b: jnp.concatenate([a[None], b]), x0, outs["params"]
+            )
         return res
 
     return one
@@ -226,7 +236,9 @@ def _stepper_key(stepper: Any) -> Hashable:
     return (factory, tuple(sorted((k, repr(v)) for k, v in static.items())), tuple(sorted(numeric)))
 
 
-def compiled_run(problem: Any, stepper: Any, steps: int, dtype: str, record_params: bool = True) -> Callable:
+def compiled_run(
+    problem: Any, stepper: Any, steps: int, dtype: str, record_params: bool = True
+) -> Callable:
     """The jitted run for this (problem, stepper kind, steps, dtype), compiled once and reused."""
     key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params)
     fn = _COMPILED.get(key)
@@ -323,6 +335,8 @@ def race(
 ) -> list[Trajectory]:
     """Run several steppers on one problem from one start; one :class:`Trajectory` each."""
     if isinstance(steppers, (str, Stepper)) or not isinstance(steppers, Sequence) or not steppers:
-        raise OptbenchError("`steppers` must be a non-empty list of steppers or specs like ['sgd:lr=0.001', 'adam'].")
+        raise OptbenchError(
+            "`steppers` must be a non-empty list of steppers or specs like ['sgd:lr=0.001', 'adam']."
+        )
     problem = resolve_problem(problem)
     return [run(problem, s, steps, start=start, key=key, dtype=dtype) for s in steppers]

@@ -40,7 +40,9 @@ def parse_spec(spec: str, what: str = "spec") -> tuple[str, dict[str, Any]]:
     name, _, rest = spec.strip().partition(":")
     name = name.strip()
     if not name:
-        raise OptbenchError(f"{what} {spec!r} has no name before ':'; expected NAME[:key=value,...].")
+        raise OptbenchError(
+            f"{what} {spec!r} has no name before ':'; expected NAME[:key=value,...]."
+        )
     params: dict[str, Any] = {}
     if rest.strip():
         for item in rest.split(","):

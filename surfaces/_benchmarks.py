@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
-
 from optbench.surfaces._catalog import catalog_surface, dimension, real, register
 from optbench.surfaces._surface import Surface
 

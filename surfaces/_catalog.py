@@ -14,10 +14,10 @@ from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
+from optbench.surfaces._surface import Surface
 
 from optbench._errors import OptbenchError, closest, unknown
 from optbench._spec import parse_spec
-from optbench.surfaces._surface import Surface
 
 _CATALOG: dict[str, Callable[..., Surface]] = {}
 

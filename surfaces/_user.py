@@ -19,8 +19,9 @@ import inspect
 import sys
 from pathlib import Path
 
-from optbench._errors import OptbenchError, closest
 from optbench.surfaces._surface import Surface
+
+from optbench._errors import OptbenchError, closest
 
 #: Where a plain function of x is drawn and started (see the module docstring).
 DEFAULT_BOUNDS = ((-2.0, 2.0), (-2.0, 2.0))

@@ -6,7 +6,9 @@ import jax
 import pytest
 
 # Reuse compiled XLA programs across test processes and runs (module-scope fixtures reuse them within one).
-_cache = os.environ.get("OPTBENCH_TEST_JAX_CACHE", os.path.join(os.path.dirname(__file__), "..", ".jax_cache"))
+_cache = os.environ.get(
+    "OPTBENCH_TEST_JAX_CACHE", os.path.join(os.path.dirname(__file__), "..", ".jax_cache")
+)
 jax.config.update("jax_compilation_cache_dir", os.path.abspath(_cache))
 jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
 

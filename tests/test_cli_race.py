@@ -11,11 +11,24 @@ def gif_info(path):
     with Image.open(path) as im:
         return im.n_frames, im.size, dict(im.info)
 
+
 from optbench.cli import main
 from optbench.render import read_trajectories_csv
 
-ARGS = ["race", "quadratic", "sgd:lr=0.1", "adam:lr=0.05", "--steps", "30", "--fps", "10",
-        "--duration", "1", "--size", "200"]
+ARGS = [
+    "race",
+    "quadratic",
+    "sgd:lr=0.1",
+    "adam:lr=0.05",
+    "--steps",
+    "30",
+    "--fps",
+    "10",
+    "--duration",
+    "1",
+    "--size",
+    "200",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,29 +69,48 @@ def test_same_command_same_bytes(outdir, tmp_path):
 
 
 def test_default_lecture_set(tmp_path, capsys):
-    argv = ["race", "quadratic", "--steps", "20", "--format", "png", "--size", "200",
-            "-o", str(tmp_path)]
+    argv = [
+        "race",
+        "quadratic",
+        "--steps",
+        "20",
+        "--format",
+        "png",
+        "--size",
+        "200",
+        "-o",
+        str(tmp_path),
+    ]
     assert main(argv) == 0
     rec = json.loads((tmp_path / "run.json").read_text())
-    assert [s["name"] for s in rec["steppers"]] == ["sgd", "momentum", "nesterov", "rmsprop",
-                                                     "rprop", "adam"]
+    assert [s["name"] for s in rec["steppers"]] == [
+        "sgd",
+        "momentum",
+        "nesterov",
+        "rmsprop",
+        "rprop",
+        "adam",
+    ]
     assert all(s["diverged_at"] is None for s in rec["steppers"])
 
 
-@pytest.mark.parametrize("argv, word", [
-    (["race", "rosenbrok"], "did you mean 'rosenbrock'"),
-    (["race", "rosenbrock", "adma"], "did you mean 'adam'"),
-    (["race", "rosenbrock", "adam:lr"], "malformed"),
-    (["race", "rosenbrock", "--format", "avi"], "format"),
-    (["race", "rosenbrock", "--theme", "night"], "theme"),
-    (["race", "rosenbrock", "--lang", "de"], "language"),
-    (["race", "rosenbrock", "--fps", "0"], "fps"),
-    (["race", "rosenbrock", "--size", "-3"], "size"),
-    (["race", "rosenbrock", "--duration", "0"], "duration"),
-    (["race", "rosenbrock", "--steps", "0"], "steps"),
-    (["race", "rosenbrock", "--start", "1,x"], "start"),
-    (["race", "rosenbrock", "--start", "1,2,3"], "start"),
-])
+@pytest.mark.parametrize(
+    "argv, word",
+    [
+        (["race", "rosenbrok"], "did you mean 'rosenbrock'"),
+        (["race", "rosenbrock", "adma"], "did you mean 'adam'"),
+        (["race", "rosenbrock", "adam:lr"], "malformed"),
+        (["race", "rosenbrock", "--format", "avi"], "format"),
+        (["race", "rosenbrock", "--theme", "night"], "theme"),
+        (["race", "rosenbrock", "--lang", "de"], "language"),
+        (["race", "rosenbrock", "--fps", "0"], "fps"),
+        (["race", "rosenbrock", "--size", "-3"], "size"),
+        (["race", "rosenbrock", "--duration", "0"], "duration"),
+        (["race", "rosenbrock", "--steps", "0"], "steps"),
+        (["race", "rosenbrock", "--start", "1,x"], "start"),
+        (["race", "rosenbrock", "--start", "1,2,3"], "start"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_nothing_written(argv, word, tmp_path, capsys):
     out = tmp_path / "never"
     assert main([*argv, "-o", str(out)]) == 2
@@ -90,5 +122,7 @@ def test_bad_input_is_one_line_exit_2_nothing_written(argv, word, tmp_path, caps
 def test_unwritable_output_directory(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["race", "quadratic", "sgd:lr=0.1", "--steps", "5", "-o", str(blocker / "sub")]) == 2
+    assert (
+        main(["race", "quadratic", "sgd:lr=0.1", "--steps", "5", "-o", str(blocker / "sub")]) == 2
+    )
     assert "output directory" in capsys.readouterr().err

@@ -77,8 +77,22 @@ def test_bad_input_exits_2_and_leaves_the_folder_alone(tmp_path, capsys, argv, m
 
 
 def test_out_of_range_values_are_reported_and_the_rest_runs(tmp_path, capsys):
-    assert main(["sweep", "quadratic", "sgd", "--grid", "lr=-1,0.1", "--steps", "5",
-                 "-o", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                "quadratic",
+                "sgd",
+                "--grid",
+                "lr=-1,0.1",
+                "--steps",
+                "5",
+                "-o",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     assert "skipped: `lr` of sgd (=-1.0)" in capsys.readouterr().err
     kinds = [r["kind"] for r in csv.DictReader((tmp_path / "results.csv").read_text().splitlines())]
     assert kinds == ["invalid", ""]
@@ -88,7 +102,8 @@ def test_out_of_range_values_are_reported_and_the_rest_runs(tmp_path, capsys):
 
 def test_compare_writes_report(tmp_path, capsys):
     cfg = tmp_path / "cmp.toml"
-    cfg.write_text(textwrap.dedent("""
+    cfg.write_text(
+        textwrap.dedent("""
         problems = ["quadratic", "himmelblau"]
         steps = 40
         seeds = 2
@@ -98,19 +113,23 @@ def test_compare_writes_report(tmp_path, capsys):
         [steppers.Adam]
         stepper = "adam"
         grid = { lr = [0.01, 0.1] }
-    """))
+    """)
+    )
     assert main(["compare", str(cfg), "-o", str(tmp_path / "out")]) == 0
     report = (tmp_path / "out" / "report.md").read_text()
     # lr = 0.3 > 2/L = 0.2 diverges on the quadratic: 1 of 4 grid values, counted as failure
     assert "| quadratic | GD | lr=0.0448 | 0.0287 " in report and "| 0% | 25% |" in report
     assert "![performance profile](profile.png)" in report
     assert {"ecdf.png", "profile.png", "sensitivity_quadratic.png"} <= {
-        p.name for p in (tmp_path / "out").iterdir()}
+        p.name for p in (tmp_path / "out").iterdir()
+    }
 
 
 def test_compare_bad_config_exits_2(tmp_path, capsys):
     cfg = tmp_path / "bad.toml"
-    cfg.write_text('problems = ["quadratic"]\n[steppers.A]\nstepper = "sgd"\ngrid = { rate = [0.1] }\n')
+    cfg.write_text(
+        'problems = ["quadratic"]\n[steppers.A]\nstepper = "sgd"\ngrid = { rate = [0.1] }\n'
+    )
     assert main(["compare", str(cfg), "-o", str(tmp_path / "out")]) == 2
     assert "it takes lr" in capsys.readouterr().err and not (tmp_path / "out").exists()
 
@@ -130,8 +149,11 @@ def test_four_devices_give_the_same_results_as_one(monkeypatch):
         same = np.array_equal(r.hits, optbench.sweeps.first_hits(r.losses, r.targets))
         np.save("OUT", np.concatenate([r.losses.ravel(), g.final_loss, [same, jax.device_count()]]))
     """)
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
-           "JAX_PLATFORMS": "cpu"}
+    env = {
+        **os.environ,
+        "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
+        "JAX_PLATFORMS": "cpu",
+    }
     env.pop("JAX_NUM_CPU_DEVICES", None)  # set by optbench's own import in this process
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}.npy")
     subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
@@ -139,13 +161,14 @@ def test_four_devices_give_the_same_results_as_one(monkeypatch):
     os.unlink(path)
     # the same sweeps here on one device (every sweep stays on one below this many runs a device)
     monkeypatch.setattr(_sweep, "_MIN_RUNS_PER_DEVICE", 10**9)
-    r = optbench.sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 1030)}, 30, seeds=1,
-                       keep_trajectories=True)
-    g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": np.logspace(-4, -2, 520)}, 20,
-                       seeds=2)
+    r = optbench.sweep(
+        "rosenbrock", "adam", {"lr": np.logspace(-3, 0, 1030)}, 30, seeds=1, keep_trajectories=True
+    )
+    g = optbench.sweep("rosenbrock:noise=0.1", "sgd", {"lr": np.logspace(-4, -2, 520)}, 20, seeds=2)
     assert four[-1] == 4 and four[-2] == 1  # hits equal a search of the losses
     assert np.array_equal(r.hits, optbench.sweeps.first_hits(r.losses, r.targets))
     # the fast path's loop is vectorized over runs: a run's place in its shard (vector lanes or
     # the remainder loop) may change float32 rounding, never more
-    np.testing.assert_allclose(four[:-2], np.concatenate([r.losses.ravel(), g.final_loss]),
-                               rtol=2e-5)
+    np.testing.assert_allclose(
+        four[:-2], np.concatenate([r.losses.ravel(), g.final_loss]), rtol=2e-5
+    )

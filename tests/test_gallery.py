@@ -6,9 +6,23 @@ from PIL import Image
 from optbench import gallery
 from optbench.cli import main
 
-EXPECTED = ["activations", "lr_1d", "ill_conditioned", "valley_momentum", "saddle",
-            "rosenbrock_race", "batch_vs_stochastic", "ewa", "adam_bias_correction", "rprop",
-            "logreg_vs_mlp", "zero_init", "overfitting", "lr_sensitivity", "himmelblau_basins"]
+EXPECTED = [
+    "activations",
+    "lr_1d",
+    "ill_conditioned",
+    "valley_momentum",
+    "saddle",
+    "rosenbrock_race",
+    "batch_vs_stochastic",
+    "ewa",
+    "adam_bias_correction",
+    "rprop",
+    "logreg_vs_mlp",
+    "zero_init",
+    "overfitting",
+    "lr_sensitivity",
+    "himmelblau_basins",
+]
 
 
 def test_every_lecture_scene_is_declared_in_order():
@@ -20,9 +34,11 @@ def test_every_lecture_scene_is_declared_in_order():
 
 
 # three groups of about equal cost, so parallel workers share the rendering
-GROUPS = [EXPECTED[0:5] + ["rprop", "ewa"], ["rosenbrock_race", "batch_vs_stochastic",
-          "adam_bias_correction", "logreg_vs_mlp"], ["zero_init", "overfitting", "lr_sensitivity",
-                                                     "himmelblau_basins"]]
+GROUPS = [
+    EXPECTED[0:5] + ["rprop", "ewa"],
+    ["rosenbrock_race", "batch_vs_stochastic", "adam_bias_correction", "logreg_vs_mlp"],
+    ["zero_init", "overfitting", "lr_sensitivity", "himmelblau_basins"],
+]
 
 
 def test_the_groups_cover_every_scene_once():
@@ -53,6 +69,7 @@ def test_a_full_build_writes_the_readme_with_every_picture(tmp_path, monkeypatch
             path = out / f"{scene.name}.png"
             Image.new("RGB", (120, 80)).save(path)
             return [path]
+
         return types.SimpleNamespace(render=render)
 
     scenes = [dataclasses.replace(s, module=small_picture(s)) for s in gallery.scenes()]

@@ -25,7 +25,9 @@ def test_gif_round_trips_exactly_with_one_palette(tmp_path):
 
     rng = np.random.default_rng(0)
     frames = [(rng.integers(0, 255, (30, 40, 3)) // 64 * 64).astype(np.uint8) for _ in range(4)]
-    path = render.write_gif(tmp_path / "f.gif", frames, fps=10)  # 64 colours: quantization is lossless
+    path = render.write_gif(
+        tmp_path / "f.gif", frames, fps=10
+    )  # 64 colours: quantization is lossless
     assert _gif_tables(path.read_bytes()) == (True, [False] * 4)
     with Image.open(path) as im:
         for i, frame in enumerate(frames):

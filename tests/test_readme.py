@@ -50,7 +50,7 @@ def test_every_python_example_in_the_readme_runs(part, tmp_path, monkeypatch, ca
         for pos, code in blocks:
             if pos > tour_end and not tour:
                 tour = dict(namespace)  # what the five-minute tour left behind
-            if "`my_adam.py`" in README[max(0, pos - 200): pos]:
+            if "`my_adam.py`" in README[max(0, pos - 200) : pos]:
                 (tmp_path / "my_adam.py").write_text(code)  # the README's student module
             line = README[:pos].count("\n") + 1
             exec(compile(code, f"README.md:{line}", "exec"), namespace)  # noqa: S102
@@ -94,7 +94,7 @@ def _commands() -> list[tuple[str, str]]:
                 continue
             after = []
             if line.startswith("$ "):
-                for rest in lines[i + 1:]:
+                for rest in lines[i + 1 :]:
                     if rest.startswith("$ "):
                         break
                     after.append(rest)
@@ -138,8 +138,13 @@ def test_every_readme_command_runs_as_shown(group, tmp_path, monkeypatch, capsys
             capsys.readouterr()
             status = main(shlex.split(cmd)[1:])
             out = "\n".join(capsys.readouterr())
-            want = 2 if "optbench: error:" in transcript else 1 if transcript.endswith(
-                "disagree") else 0
+            want = (
+                2
+                if "optbench: error:" in transcript
+                else 1
+                if transcript.endswith("disagree")
+                else 0
+            )
             assert status == want, (cmd, status, out)
             first = next((ln for ln in transcript.splitlines() if ln.strip()), "")
             first = first.strip().removesuffix("...").strip()  # "..." marks an abridged line

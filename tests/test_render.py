@@ -10,6 +10,7 @@ def gif_info(path):
     with Image.open(path) as im:
         return im.n_frames, im.size, dict(im.info)
 
+
 import optbench
 from optbench import render
 from optbench.render._animate import build
@@ -72,7 +73,7 @@ def test_head_markers_sit_at_the_last_position(gif, runs, rosen):
         if hidden or legend.contains(x, y):
             continue  # drawn over by a later head or the legend
         row, col = int(round(height - y)), int(round(x))
-        patch = frame[row - 1: row + 2, col - 1: col + 2].reshape(-1, 3)
+        patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
         want = np.array(to_rgb(colour)) * 255
         assert np.min(np.abs(patch - want).sum(axis=1)) < 40, (t.label, patch, want)
         checked += 1
@@ -83,8 +84,9 @@ def test_a_diverged_run_renders_and_is_marked(tmp_path):
     quad = optbench.surfaces.get("quadratic")
     runs = optbench.race(quad, ["sgd:lr=0.25", "sgd:lr=0.1"], steps=40)
     assert runs[0].diverged_at is not None and runs[1].diverged_at is None
-    path = render.animate(runs, quad, tmp_path / "div.gif", fps=10, duration=1.0, size=200,
-                          resolution=60)
+    path = render.animate(
+        runs, quad, tmp_path / "div.gif", fps=10, duration=1.0, size=200, resolution=60
+    )
     assert gif_info(path)[0] == 10
     png = render.convergence(runs, tmp_path / "conv.png", surface=quad, eta_max=0.2)
     assert gif_info(png)[1][0] > 0
@@ -100,8 +102,16 @@ def test_csv_round_trips_the_trajectories(runs, tmp_path):
 
 
 def test_png_and_panels_and_themes(runs, rosen, tmp_path):
-    a = render.animate(runs, rosen, tmp_path / "a.png", size=200, resolution=60, panels=True,
-                       theme="dark", lang="ru")
+    a = render.animate(
+        runs,
+        rosen,
+        tmp_path / "a.png",
+        size=200,
+        resolution=60,
+        panels=True,
+        theme="dark",
+        lang="ru",
+    )
     w, h = gif_info(a)[1]
     assert w > h  # three panels side by side
 
@@ -113,10 +123,16 @@ def test_same_input_same_bytes(runs, rosen, tmp_path):
     assert a == b
 
 
-@pytest.mark.parametrize("kw, word", [
-    ({"fps": 0}, "fps"), ({"size": -5}, "size"), ({"duration": 0}, "duration"),
-    ({"theme": "night"}, "theme"), ({"lang": "de"}, "language"),
-])
+@pytest.mark.parametrize(
+    "kw, word",
+    [
+        ({"fps": 0}, "fps"),
+        ({"size": -5}, "size"),
+        ({"duration": 0}, "duration"),
+        ({"theme": "night"}, "theme"),
+        ({"lang": "de"}, "language"),
+    ],
+)
 def test_bad_options_name_the_argument(runs, rosen, tmp_path, kw, word):
     with pytest.raises(optbench.OptbenchError, match=word):
         render.animate(runs, rosen, tmp_path / "x.gif", **kw)
@@ -138,8 +154,9 @@ def test_replayed_draws_equal_matplotlibs_own(runs, rosen):
     paths = [p for p, _, _, _ in g.members]
 
     def data(k):  # five tail pieces a path, as the renderer cuts them, and the heads
-        return [p[max(0, k - 10 + 2 * i): k - 8 + 2 * i + 1] for p in paths for i in range(5)], \
-            np.array([p[k] for p in paths])
+        return [
+            p[max(0, k - 10 + 2 * i) : k - 8 + 2 * i + 1] for p in paths for i in range(5)
+        ], np.array([p[k] for p in paths])
 
     segs, heads = data(20)
     g.tails.set_segments(segs)
@@ -169,7 +186,7 @@ def test_streamed_frames_are_copied_so_the_caller_can_redraw_one_buffer(tmp_path
         f = np.zeros((30, 40, 4), np.uint8)
         f[..., 0] = np.arange(40) * 6
         f[..., 3] = 255
-        f[5:12, k: k + 7, :3] = (250, 200, 0)
+        f[5:12, k : k + 7, :3] = (250, 200, 0)
         frames.append(f)
     a = write_gif(tmp_path / "a.gif", frames, fps=10).read_bytes()
     buffer = np.empty_like(frames[0])

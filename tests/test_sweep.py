@@ -167,8 +167,13 @@ def test_freed_memory_is_kept_for_reuse_unless_turned_off():
 
     code = "from optbench._memory import keep_freed_memory as k; print(k(), k())"
     for env, want in [({}, "True True"), ({"OPTBENCH_KEEP_MEMORY": "0"}, "False False")]:
-        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
-                             capture_output=True, text=True, check=True).stdout.split("\n")[0]
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")[0]
         assert out == (want if sys.platform == "linux" else "False False")
 
 
@@ -222,21 +227,33 @@ def test_loops_compile_whole_with_the_same_results():
     assert "xla_cpu_small_call" in scan.lower(jnp.ones(3000)).compile().as_text()
     # ... unless told not to, or the user set XLA's backend options; the results are bit for bit
     # those of XLA's op-by-op loops
-    code = ("import os, numpy as np, optbench; print(os.environ.get('XLA_FLAGS', ''));"
-            "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 30)}, 200,"
-            " keep_trajectories=True); np.save('OUT', r.params)")
+    code = (
+        "import os, numpy as np, optbench; print(os.environ.get('XLA_FLAGS', ''));"
+        "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 30)}, 200,"
+        " keep_trajectories=True); np.save('OUT', r.params)"
+    )
     mine = sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 30)}, 200, keep_trajectories=True)
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_loops_{os.getpid()}.npy")
     env = {**os.environ, "XLA_FLAGS": "", "JAX_NUM_CPU_DEVICES": "1", "OPTBENCH_WHOLE_LOOPS": "0"}
-    out = subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code.replace("OUT", path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "small_while_loop" not in out
     np.testing.assert_array_equal(np.load(path), mine.params)
     os.unlink(path)
     flags = "--xla_backend_extra_options=xla_cpu_x=1"
     show = "import os, optbench; print(os.environ['XLA_FLAGS'])"
-    out = subprocess.run([sys.executable, "-c", show], env={**os.environ, "XLA_FLAGS": flags},
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", show],
+        env={**os.environ, "XLA_FLAGS": flags},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.strip() == flags
 
 

@@ -20,11 +20,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "race": ("optbench.cli._race", "race steppers on a surface and render the animation and plots"),
     "list": ("optbench.cli._list", "list the surfaces, steppers and networks"),
     "lr": ("optbench.cli._lr", "Hessian eigenvalues and LeCun's eta_opt / eta_max at a point"),
-    "train": ("optbench.cli._train", "train a small network on a data set and draw what it learned"),
+    "train": (
+        "optbench.cli._train",
+        "train a small network on a data set and draw what it learned",
+    ),
     "check": ("optbench.cli._check", "check one optimizer against another, step by step"),
     "sweep": ("optbench.cli._sweep", "run a hyperparameter grid x seeds in one compiled call"),
-    "compare": ("optbench.cli._compare", "compare tuned steppers from a TOML file; write report.md"),
-    "gallery": ("optbench.cli._gallery", "regenerate the lecture gallery (every scene, or --only some)"),
+    "compare": (
+        "optbench.cli._compare",
+        "compare tuned steppers from a TOML file; write report.md",
+    ),
+    "gallery": (
+        "optbench.cli._gallery",
+        "regenerate the lecture gallery (every scene, or --only some)",
+    ),
 }
 
 

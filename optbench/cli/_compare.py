@@ -32,8 +32,10 @@ def read_config(path: str) -> dict:
         raise OptbenchError(f"`CONFIG` (={path!r}) is not valid TOML: {err}.") from None
     unknown_keys = set(cfg) - {"problems", "steppers", "steps", "seeds", "target"}
     if unknown_keys:
-        raise OptbenchError(f"`CONFIG` has unknown keys {sorted(unknown_keys)}; allowed: problems, "
-                            "steppers, steps, seeds, target.")
+        raise OptbenchError(
+            f"`CONFIG` has unknown keys {sorted(unknown_keys)}; allowed: problems, "
+            "steppers, steps, seeds, target."
+        )
     problems = cfg.get("problems")
     if isinstance(problems, str):
         problems = [problems]
@@ -49,8 +51,13 @@ def read_config(path: str) -> dict:
         steppers[label] = (table["stepper"], grid)
     if not steppers:
         raise OptbenchError("`steppers` must hold at least one [steppers.LABEL] table.")
-    return {"problems": problems, "steppers": steppers, "steps": cfg.get("steps", 500),
-            "seeds": cfg.get("seeds", 5), "target": float(cfg.get("target", 1e-4))}
+    return {
+        "problems": problems,
+        "steppers": steppers,
+        "steps": cfg.get("steps", 500),
+        "seeds": cfg.get("seeds", 5),
+        "target": float(cfg.get("target", 1e-4)),
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,30 +69,59 @@ def run(args: argparse.Namespace) -> int:
     cfg = read_config(args.config)
     # validate every problem, stepper and grid on one-step sweeps before anything is written
     compare(cfg["problems"], cfg["steppers"], 1, 1, progress=False)
-    cmp = compare(cfg["problems"], cfg["steppers"], cfg["steps"], cfg["seeds"], target=cfg["target"])
+    cmp = compare(
+        cfg["problems"], cfg["steppers"], cfg["steps"], cfg["seeds"], target=cfg["target"]
+    )
     out = output_dir(args.out)
     labels = list(cfg["steppers"])
-    lines = ["# Optimizer comparison", "",
-             (f"{len(cfg['problems'])} problem(s), {cfg['steps']} steps, {cfg['seeds']} seeds; each "
-              "stepper's best configuration by mean final loss. Intervals: seeded percentile bootstrap "
-              "(95%) over seeds. Diverged: fraction of the stepper's grid runs that diverged (counted "
-              "as failures)."),
-             "", cmp.table(), ""]
+    lines = [
+        "# Optimizer comparison",
+        "",
+        (
+            f"{len(cfg['problems'])} problem(s), {cfg['steps']} steps, {cfg['seeds']} seeds; each "
+            "stepper's best configuration by mean final loss. Intervals: seeded percentile bootstrap "
+            "(95%) over seeds. Diverged: fraction of the stepper's grid runs that diverged (counted "
+            "as failures)."
+        ),
+        "",
+        cmp.table(),
+        "",
+    ]
     for p in cfg["problems"]:
         name = p.replace(":", "_").replace("=", "-").replace(",", "_")
         res = {lab: cmp.sweeps[(p, lab)] for lab in labels}
         if all("lr" in r.hparams for r in res.values()):
             plots.sensitivity(res, out / f"sensitivity_{name}.png", title=p)
             lines += [f"## {p}", "", f"![lr sensitivity on {p}](sensitivity_{name}.png)", ""]
-    hits = {lab: np.concatenate([_best_hits(cmp.sweeps[(p, lab)]) for p in cfg["problems"]])
-            for lab in labels}
-    plots.run_length_ecdf(hits, cfg["steps"], out / "ecdf.png", title="run-length ECDF (best configurations)")
-    cost = np.array([[_mean_time(cmp.sweeps[(p, lab)], cfg["target"]) for lab in labels]
-                     for p in cfg["problems"]])
-    plots.performance_profile(cost, labels, out / "profile.png",
-                              title=f"performance profile: steps to f_min + {cfg['target']:g}")
-    lines += ["## Run-length ECDF", "", "![run-length ECDF](ecdf.png)", "",
-              "## Performance profile (Dolan & Moré 2002)", "", "![performance profile](profile.png)", ""]
+    hits = {
+        lab: np.concatenate([_best_hits(cmp.sweeps[(p, lab)]) for p in cfg["problems"]])
+        for lab in labels
+    }
+    plots.run_length_ecdf(
+        hits, cfg["steps"], out / "ecdf.png", title="run-length ECDF (best configurations)"
+    )
+    cost = np.array(
+        [
+            [_mean_time(cmp.sweeps[(p, lab)], cfg["target"]) for lab in labels]
+            for p in cfg["problems"]
+        ]
+    )
+    plots.performance_profile(
+        cost,
+        labels,
+        out / "profile.png",
+        title=f"performance profile: steps to f_min + {cfg['target']:g}",
+    )
+    lines += [
+        "## Run-length ECDF",
+        "",
+        "![run-length ECDF](ecdf.png)",
+        "",
+        "## Performance profile (Dolan & Moré 2002)",
+        "",
+        "![performance profile](profile.png)",
+        "",
+    ]
     write_text(out / "report.md", "\n".join(lines))
     print(cmp.table())
     print(f"wrote {out}/report.md")

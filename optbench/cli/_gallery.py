@@ -8,8 +8,9 @@ import argparse
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", nargs="+", metavar="NAME", help="render only these scenes")
     parser.add_argument("--quick", action="store_true", help="few steps and frames (for tests)")
-    parser.add_argument("-o", "--out", default="gallery", metavar="DIR",
-                        help="output folder (default: ./gallery)")
+    parser.add_argument(
+        "-o", "--out", default="gallery", metavar="DIR", help="output folder (default: ./gallery)"
+    )
     parser.add_argument("--list", action="store_true", help="list the scenes and exit")
 
 

@@ -9,29 +9,72 @@ import argparse
 # listed get rates derived from the Hessian at the start and the size of the plot.
 LECTURE_SET = ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")
 LECTURE_LR: dict[str, dict[str, float]] = {
-    "rosenbrock": {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "rmsprop": 1e-2, "rprop": 1e-2,
-                   "adam": 5e-2},
-    "quadratic": {"sgd": 0.1, "momentum": 0.02, "nesterov": 0.02, "rmsprop": 0.02, "rprop": 0.05,
-                  "adam": 0.05},
-    "beale": {"sgd": 1e-2, "momentum": 3e-3, "nesterov": 3e-3, "rmsprop": 1e-2, "rprop": 1e-2,
-              "adam": 5e-2},
-    "himmelblau": {"sgd": 5e-3, "momentum": 1e-3, "nesterov": 1e-3, "rmsprop": 5e-2, "rprop": 5e-2,
-                   "adam": 0.1},
-    "saddle": {"sgd": 2e-2, "momentum": 5e-3, "nesterov": 5e-3, "rmsprop": 5e-3, "rprop": 1e-2,
-               "adam": 1e-2},
+    "rosenbrock": {
+        "sgd": 1e-3,
+        "momentum": 1e-3,
+        "nesterov": 1e-3,
+        "rmsprop": 1e-2,
+        "rprop": 1e-2,
+        "adam": 5e-2,
+    },
+    "quadratic": {
+        "sgd": 0.1,
+        "momentum": 0.02,
+        "nesterov": 0.02,
+        "rmsprop": 0.02,
+        "rprop": 0.05,
+        "adam": 0.05,
+    },
+    "beale": {
+        "sgd": 1e-2,
+        "momentum": 3e-3,
+        "nesterov": 3e-3,
+        "rmsprop": 1e-2,
+        "rprop": 1e-2,
+        "adam": 5e-2,
+    },
+    "himmelblau": {
+        "sgd": 5e-3,
+        "momentum": 1e-3,
+        "nesterov": 1e-3,
+        "rmsprop": 5e-2,
+        "rprop": 5e-2,
+        "adam": 0.1,
+    },
+    "saddle": {
+        "sgd": 2e-2,
+        "momentum": 5e-3,
+        "nesterov": 5e-3,
+        "rmsprop": 5e-3,
+        "rprop": 1e-2,
+        "adam": 1e-2,
+    },
 }
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("surface", metavar="SURFACE[:key=value,...]",
-                   help="a catalog surface (see `optbench list`) or path/to/file.py:function")
-    p.add_argument("steppers", nargs="*", metavar="STEPPER[:key=value,...]",
-                   help="steppers to race (default: the lecture set sgd, momentum, nesterov, "
-                   "rmsprop, rprop, adam with rates suited to the surface)")
+    p.add_argument(
+        "surface",
+        metavar="SURFACE[:key=value,...]",
+        help="a catalog surface (see `optbench list`) or path/to/file.py:function",
+    )
+    p.add_argument(
+        "steppers",
+        nargs="*",
+        metavar="STEPPER[:key=value,...]",
+        help="steppers to race (default: the lecture set sgd, momentum, nesterov, "
+        "rmsprop, rprop, adam with rates suited to the surface)",
+    )
     p.add_argument("--steps", type=int, default=300, help="steps per stepper (default 300)")
-    p.add_argument("--start", metavar="X,Y", help="start point (default: the surface's); "
-                   "write --start=-1,2 for a negative first coordinate")
-    p.add_argument("-o", "--out", metavar="DIR", help="output folder (default ./optbench-out/SURFACE/)")
+    p.add_argument(
+        "--start",
+        metavar="X,Y",
+        help="start point (default: the surface's); "
+        "write --start=-1,2 for a negative first coordinate",
+    )
+    p.add_argument(
+        "-o", "--out", metavar="DIR", help="output folder (default ./optbench-out/SURFACE/)"
+    )
     p.add_argument("--format", default="gif", help="gif, mp4 or png (default gif)")
     p.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     p.add_argument("--duration", type=float, default=8.0, help="length in seconds (default 8)")
@@ -58,8 +101,14 @@ def lecture_steppers(surface) -> list[str]:
         except Exception:  # noqa: BLE001 - a surface whose Hessian we cannot use: fall back to size
             eta = float("nan")
         gd = 0.5 * eta if np.isfinite(eta) and eta > 0 else 1e-3 * extent
-        table = {"sgd": gd, "momentum": 0.2 * gd, "nesterov": 0.2 * gd, "rmsprop": 2e-3 * extent,
-                 "rprop": 2e-3 * extent, "adam": 5e-3 * extent}
+        table = {
+            "sgd": gd,
+            "momentum": 0.2 * gd,
+            "nesterov": 0.2 * gd,
+            "rmsprop": 2e-3 * extent,
+            "rprop": 2e-3 * extent,
+            "adam": 5e-3 * extent,
+        }
     return [f"{name}:lr={table[name]:.3g}" for name in LECTURE_SET]
 
 
@@ -71,7 +120,9 @@ def _start(text: str | None):
     try:
         return [float(v) for v in text.split(",")]
     except ValueError:
-        raise OptbenchError(f"`--start` (={text!r}) must be numbers separated by commas, e.g. -1.5,2.") from None
+        raise OptbenchError(
+            f"`--start` (={text!r}) must be numbers separated by commas, e.g. -1.5,2."
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             import imageio_ffmpeg  # noqa: F401
         except ImportError:
             raise OptbenchError(
-                "--format mp4 needs imageio-ffmpeg; install it with: pip install \"optbench[video]\"."
+                '--format mp4 needs imageio-ffmpeg; install it with: pip install "optbench[video]".'
             ) from None
     for name in ("fps", "duration"):
         check_positive(name, getattr(args, name))
@@ -108,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
 
     surface = optbench.surfaces.get_spec(args.surface)
     if surface.dim != 2:
-        raise OptbenchError(f"surface {surface.name!r} is {surface.dim}-D; a race is drawn on 2-D surfaces.")
+        raise OptbenchError(
+            f"surface {surface.name!r} is {surface.dim}-D; a race is drawn on 2-D surfaces."
+        )
     if start is not None:
         surface.check_point(start, "--start")
     specs = args.steppers or lecture_steppers(surface)
@@ -125,19 +178,51 @@ def run(args: argparse.Namespace) -> int:
         except Exception:  # noqa: BLE001 - the note is optional; a surface may have no usable Hessian
             eta_max = None
     written = [
-        render.animate(runs, surface, out / f"race.{args.format}", fps=args.fps,
-                       duration=args.duration, size=args.size, theme=args.theme, lang=args.lang,
-                       title=args.title, panels=args.panels, show_formula=args.formula),
-        render.convergence(runs, out / "convergence.png", surface=surface, eta_max=eta_max,
-                           theme=args.theme, lang=args.lang, title=args.title),
+        render.animate(
+            runs,
+            surface,
+            out / f"race.{args.format}",
+            fps=args.fps,
+            duration=args.duration,
+            size=args.size,
+            theme=args.theme,
+            lang=args.lang,
+            title=args.title,
+            panels=args.panels,
+            show_formula=args.formula,
+        ),
+        render.convergence(
+            runs,
+            out / "convergence.png",
+            surface=surface,
+            eta_max=eta_max,
+            theme=args.theme,
+            lang=args.lang,
+            title=args.title,
+        ),
         render.trajectories_csv(runs, out / "trajectories.csv"),
     ]
-    record = render.run_record(runs, args.surface, surface, command="race", extra={
-        "specs": specs, "format": args.format, "fps": args.fps, "duration": args.duration,
-        "size": args.size, "theme": args.theme, "lang": args.lang, "panels": args.panels})
+    record = render.run_record(
+        runs,
+        args.surface,
+        surface,
+        command="race",
+        extra={
+            "specs": specs,
+            "format": args.format,
+            "fps": args.fps,
+            "duration": args.duration,
+            "size": args.size,
+            "theme": args.theme,
+            "lang": args.lang,
+            "panels": args.panels,
+        },
+    )
     written.append(write_json(out / "run.json", record))
     for t in runs:
-        status = f"diverged at step {t.diverged_at}" if t.diverged else f"final loss {t.final_loss:.4g}"
+        status = (
+            f"diverged at step {t.diverged_at}" if t.diverged else f"final loss {t.final_loss:.4g}"
+        )
         print(f"  {t.label:<40s} {status}")
     for path in written:
         print(path)

@@ -22,8 +22,14 @@ def markdown() -> str:
         sub = next(a for a in parser._actions if a.dest == "command")
         parts = [START, "", "```text", parser.format_help().rstrip(), "```", ""]
         for name in COMMANDS:
-            parts += [f"### `optbench {name}`", "", "```text",
-                      sub.choices[name].format_help().rstrip(), "```", ""]
+            parts += [
+                f"### `optbench {name}`",
+                "",
+                "```text",
+                sub.choices[name].format_help().rstrip(),
+                "```",
+                "",
+            ]
     parts.append(END)
     return "\n".join(parts)
 

@@ -11,11 +11,16 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("problem", help="a surface (rosenbrock, himmelblau:...) or a data set name "
-                        "(trained with --model)")
+    parser.add_argument(
+        "problem",
+        help="a surface (rosenbrock, himmelblau:...) or a data set name (trained with --model)",
+    )
     parser.add_argument("stepper", help="NAME[:key=value,...] (the fixed hyperparameters)")
-    parser.add_argument("--grid", required=True,
-                        help="e.g. lr=1e-4:1:41:log,b1=0.8,0.9,0.99 (start:stop:count[:lin|log] or a list)")
+    parser.add_argument(
+        "--grid",
+        required=True,
+        help="e.g. lr=1e-4:1:41:log,b1=0.8,0.9,0.99 (start:stop:count[:lin|log] or a list)",
+    )
     parser.add_argument("--steps", type=int, default=500, help="updates per run (default 500)")
     parser.add_argument("--seeds", type=int, default=1, help="seeds per configuration (default 1)")
     parser.add_argument("--model", default="mlp:16,16:tanh", help="model for a data set problem")
@@ -36,7 +41,9 @@ def problem_from(text: str, model: str, batch: int | None):
         return surfaces.get_spec(text)
     if name in networks.names():
         return networks.problem(model, text, batch_size=batch)
-    raise OptbenchError(str(unknown("surface or data set", name, surfaces.names() + networks.names())))
+    raise OptbenchError(
+        str(unknown("surface or data set", name, surfaces.names() + networks.names()))
+    )
 
 
 def best_table(res, top: int) -> str:
@@ -50,8 +57,10 @@ def best_table(res, top: int) -> str:
     lines = ["  ".join(f"{n:>10}" for n in names) + f"  {'final loss':>12}  {'diverged':>8}"]
     for i in order:
         g = groups[i]
-        lines.append("  ".join(f"{keys[i][n]:>10.4g}" for n in names)
-                     + f"  {scores[i]:>12.6g}  {res.failed[g].mean():>8.0%}")
+        lines.append(
+            "  ".join(f"{keys[i][n]:>10.4g}" for n in names)
+            + f"  {scores[i]:>12.6g}  {res.failed[g].mean():>8.0%}"
+        )
     return "\n".join(lines)
 
 
@@ -73,8 +82,16 @@ def run(args: argparse.Namespace) -> int:
     # check everything before anything is written: a one-step sweep validates all input
     sweep(problem, args.stepper, grid, 1, 1, dtype=args.dtype, progress=False)
     out = output_dir(args.out)
-    res = sweep(problem, args.stepper, grid, args.steps, args.seeds, dtype=args.dtype,
-                checkpoint_dir=output_dir(Path(out) / "chunks"), resume=args.resume)
+    res = sweep(
+        problem,
+        args.stepper,
+        grid,
+        args.steps,
+        args.seeds,
+        dtype=args.dtype,
+        checkpoint_dir=output_dir(Path(out) / "chunks"),
+        resume=args.resume,
+    )
     for msg in res.meta["invalid"]:
         print(f"optbench: skipped: {msg}", file=sys.stderr)
     res.to_csv(out / "results.csv", wall_time=False)  # deterministic bytes; times in run.json
@@ -87,14 +104,25 @@ def run(args: argparse.Namespace) -> int:
         res.meta["eta_max_at_start"] = eta_max
     varied = [k for k, v in grid.items() if len(v) > 1]
     x = "lr" if "lr" in varied else (varied[0] if varied else next(iter(grid)))
-    plots.sensitivity({res.meta["stepper"]: res}, out / "sensitivity.png", hparam=x, eta_max=eta_max,
-                      title=f"{res.meta['stepper']} on {res.meta['problem'].get('name')}")
+    plots.sensitivity(
+        {res.meta["stepper"]: res},
+        out / "sensitivity.png",
+        hparam=x,
+        eta_max=eta_max,
+        title=f"{res.meta['stepper']} on {res.meta['problem'].get('name')}",
+    )
     if len(varied) >= 2:
         y = next(k for k in varied if k != x)
         plots.heatmap(res, x, y, out / "heatmap.png")
-    write_text(out / "run.json", json.dumps({**res.meta, "seeds": args.seeds,
-                                             "command": "sweep", "grid_spec": args.grid},
-                                            indent=2, default=str) + "\n")
+    write_text(
+        out / "run.json",
+        json.dumps(
+            {**res.meta, "seeds": args.seeds, "command": "sweep", "grid_spec": args.grid},
+            indent=2,
+            default=str,
+        )
+        + "\n",
+    )
     print(best_table(res, args.top))
     print(f"wrote {out}/results.csv ({len(res)} runs)")
     return 0

@@ -9,7 +9,9 @@ from optbench.gallery._command import command
 QUICK = ["--steps", "20", "--duration", "1", "--fps", "8", "--size", "300"]
 
 
-def race(name: str, argv: list[str], out: Path, quick: bool, convergence: bool = False) -> list[Path]:
+def race(
+    name: str, argv: list[str], out: Path, quick: bool, convergence: bool = False
+) -> list[Path]:
     """Run ``optbench race *argv`` (shortened when ``quick``) and keep ``<name>.gif``."""
     keep = {"race.gif": f"{name}.gif"}
     if convergence:

@@ -42,8 +42,12 @@ def render(out: Path, quick: bool) -> list[Path]:
     z, data = curves()
     fig = figure(14, 3.6)
     axes = fig.subplots(1, 4)
-    titles = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh z", "relu": "ReLU max(0, z)",
-              "leaky_relu": "LeakyReLU max(0.01z, z)"}
+    titles = {
+        "sigmoid": "sigmoid σ(z)",
+        "tanh": "tanh z",
+        "relu": "ReLU max(0, z)",
+        "leaky_relu": "LeakyReLU max(0.01z, z)",
+    }
     for ax, (name, (f, df)) in zip(axes, data.items()):
         ax.axhline(0, color="0.8", lw=0.8)
         ax.axvline(0, color="0.8", lw=0.8)

@@ -30,9 +30,13 @@ SPEC = "quadratic:dim=1,kappa=1,scale=2"
 
 def render(out: Path, quick: bool) -> list[Path]:
     lim = lr_limits(SPEC)
-    cases = [(0.4 * lim.eta_opt, "< η_opt"), (lim.eta_opt, "= η_opt"),
-             (1.6 * lim.eta_opt, "η_opt < η < η_max"), (lim.eta_max, "= η_max"),
-             (1.1 * lim.eta_max, "> η_max")]
+    cases = [
+        (0.4 * lim.eta_opt, "< η_opt"),
+        (lim.eta_opt, "= η_opt"),
+        (1.6 * lim.eta_opt, "η_opt < η < η_max"),
+        (lim.eta_max, "= η_max"),
+        (1.1 * lim.eta_max, "> η_max"),
+    ]
     steps = 4 if quick else 8
     fig = figure(15, 3.4)
     axes = fig.subplots(1, len(cases), sharey=True)

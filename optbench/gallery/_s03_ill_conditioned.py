@@ -20,6 +20,21 @@ optbench race quadratic:kappa=20,angle=0.5 sgd:lr=0.05 sgd:lr=0.095 sgd:lr=0.105
 
 
 def render(out: Path, quick: bool) -> list[Path]:
-    return race(NAME, ["quadratic:kappa=20,angle=0.5", "sgd:lr=0.05", "sgd:lr=0.095",
-                       "sgd:lr=0.105", "--steps", "80", "--panels", "--start=-1.8,1.2",
-                       "--duration", "6"], out, quick, convergence=True)
+    return race(
+        NAME,
+        [
+            "quadratic:kappa=20,angle=0.5",
+            "sgd:lr=0.05",
+            "sgd:lr=0.095",
+            "sgd:lr=0.105",
+            "--steps",
+            "80",
+            "--panels",
+            "--start=-1.8,1.2",
+            "--duration",
+            "6",
+        ],
+        out,
+        quick,
+        convergence=True,
+    )

@@ -19,6 +19,20 @@ optbench race quadratic:kappa=20,angle=0.5 sgd:lr=0.05 momentum:lr=0.05,beta=0.6
 
 
 def render(out: Path, quick: bool) -> list[Path]:
-    return race(NAME, ["quadratic:kappa=20,angle=0.5", "sgd:lr=0.05", "momentum:lr=0.05,beta=0.6",
-                       "nesterov:lr=0.05,beta=0.6", "--steps", "120", "--start=-1.8,1.2",
-                       "--duration", "6"], out, quick, convergence=True)
+    return race(
+        NAME,
+        [
+            "quadratic:kappa=20,angle=0.5",
+            "sgd:lr=0.05",
+            "momentum:lr=0.05,beta=0.6",
+            "nesterov:lr=0.05,beta=0.6",
+            "--steps",
+            "120",
+            "--start=-1.8,1.2",
+            "--duration",
+            "6",
+        ],
+        out,
+        quick,
+        convergence=True,
+    )

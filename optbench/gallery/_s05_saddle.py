@@ -19,8 +19,24 @@ optbench race saddle sgd:lr=0.05 momentum:lr=0.02 rmsprop:lr=0.02 adam:lr=0.02 -
 
 def render(out: Path, quick: bool) -> list[Path]:
     common = ["--steps", "100", "--duration", "5"]
-    a = race(f"{NAME}_on_axis", ["saddle", "sgd:lr=0.05", "adam:lr=0.02", "--start=1,0", *common],
-             out, quick)
-    b = race(f"{NAME}_offset", ["saddle", "sgd:lr=0.05", "momentum:lr=0.02", "rmsprop:lr=0.02",
-                                "adam:lr=0.02", "--start=1,0.001", *common], out, quick)
+    a = race(
+        f"{NAME}_on_axis",
+        ["saddle", "sgd:lr=0.05", "adam:lr=0.02", "--start=1,0", *common],
+        out,
+        quick,
+    )
+    b = race(
+        f"{NAME}_offset",
+        [
+            "saddle",
+            "sgd:lr=0.05",
+            "momentum:lr=0.02",
+            "rmsprop:lr=0.02",
+            "adam:lr=0.02",
+            "--start=1,0.001",
+            *common,
+        ],
+        out,
+        quick,
+    )
     return a + b

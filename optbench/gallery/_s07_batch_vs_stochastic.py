@@ -49,6 +49,7 @@ def render(out: Path, quick: bool) -> list[Path]:
         t = optbench.run(problem, optbench.steppers.sgd(lr), steps)
         trajectories.append(dataclasses.replace(t, label=f"{what}, lr={lr:.3g}"))
     kw = {"fps": 8, "duration": 1, "size": 300} if quick else {"fps": 25, "duration": 8}
-    path = render.animate(trajectories, surface, out / f"{NAME}.gif",
-                          title=f"η_max = 2/λ_max = {eta_max:.3f}", **kw)
+    path = render.animate(
+        trajectories, surface, out / f"{NAME}.gif", title=f"η_max = 2/λ_max = {eta_max:.3f}", **kw
+    )
     return [path]

@@ -17,5 +17,20 @@ optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false -
 
 
 def render(out: Path, quick: bool) -> list[Path]:
-    return race(NAME, ["quadratic:kappa=10", "adam:lr=0.2", "adam:lr=0.2,bias_correction=false",
-                       "--steps", "40", "--panels", "--duration", "5", "--fps", "8"], out, quick)
+    return race(
+        NAME,
+        [
+            "quadratic:kappa=10",
+            "adam:lr=0.2",
+            "adam:lr=0.2,bias_correction=false",
+            "--steps",
+            "40",
+            "--panels",
+            "--duration",
+            "5",
+            "--fps",
+            "8",
+        ],
+        out,
+        quick,
+    )

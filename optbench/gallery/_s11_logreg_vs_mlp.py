@@ -21,6 +21,9 @@ def render(out: Path, quick: bool) -> list[Path]:
     extra = ["--epochs", "8", "--frames", "6"] if quick else ["--epochs", "60"]
     files = []
     for model, name in (("logistic", "logistic"), ("mlp:16,16:tanh", "mlp")):
-        files += command(["train", "circles", "--model", model, *extra], out,
-                         {"boundary.gif": f"{NAME}_{name}.gif"})
+        files += command(
+            ["train", "circles", "--model", model, *extra],
+            out,
+            {"boundary.gif": f"{NAME}_{name}.gif"},
+        )
     return files

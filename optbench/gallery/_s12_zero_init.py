@@ -21,5 +21,6 @@ def render(out: Path, quick: bool) -> list[Path]:
     from optbench.networks import _pictures, _plots
 
     study = _pictures.zero_init_study("xor", hidden=4, steps=40 if quick else 200, lr=1.0)
-    return [_plots.zero_init_png(out / "zero_init.png", study["steps"], study["zeros"],
-                                 study["normal"])]
+    return [
+        _plots.zero_init_png(out / "zero_init.png", study["steps"], study["zeros"], study["normal"])
+    ]

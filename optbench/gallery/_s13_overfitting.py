@@ -20,6 +20,20 @@ optbench train moons:n=60,noise=0.35 --model mlp:64,64:relu --batch full --epoch
 
 def render(out: Path, quick: bool) -> list[Path]:
     epochs = ["--epochs", "40", "--frames", "4"] if quick else ["--epochs", "400"]
-    return command(["train", "moons:n=60,noise=0.35", "--model", "mlp:64,64:relu", "--batch",
-                    "full", *epochs, "--validation", "0.4", "--patience", "30"], out,
-                   {"curves.png": "overfitting.png"})
+    return command(
+        [
+            "train",
+            "moons:n=60,noise=0.35",
+            "--model",
+            "mlp:64,64:relu",
+            "--batch",
+            "full",
+            *epochs,
+            "--validation",
+            "0.4",
+            "--patience",
+            "30",
+        ],
+        out,
+        {"curves.png": "overfitting.png"},
+    )

@@ -30,8 +30,16 @@ def render(out: Path, quick: bool) -> list[Path]:
 
     lrs = np.logspace(-5, 0, 6 if quick else 25)
     steps = 50 if quick else 500
-    res = {name: optbench.sweep("rosenbrock", name, {"lr": lrs}, steps=steps)
-           for name in ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")}
+    res = {
+        name: optbench.sweep("rosenbrock", name, {"lr": lrs}, steps=steps)
+        for name in ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")
+    }
     eta_max = float(lr_limits("rosenbrock").eta_max)
-    return [plots.sensitivity(res, out / f"{NAME}.png", eta_max=eta_max,
-                              title=f"Rosenbrock, {steps} steps from (−1.5, 2)")]
+    return [
+        plots.sensitivity(
+            res,
+            out / f"{NAME}.png",
+            eta_max=eta_max,
+            title=f"Rosenbrock, {steps} steps from (−1.5, 2)",
+        )
+    ]

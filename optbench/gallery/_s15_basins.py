@@ -33,8 +33,17 @@ def render(out: Path, quick: bool) -> list[Path]:
     starts = np.array([[x, y] for y in xs for x in xs])
     files = []
     for spec, lr in (("sgd", 0.01), ("momentum", 0.002)):
-        res = optbench.sweep(surf, spec, {"lr": [lr]}, 60 if quick else 300, starts=starts,
-                             keep_trajectories=True)
-        files.append(plots.basins(starts, res.params[:, -1], surf.minima, (n, n),
-                                  out / f"{NAME}_{spec}.png", title=f"{spec}, lr={lr}"))
+        res = optbench.sweep(
+            surf, spec, {"lr": [lr]}, 60 if quick else 300, starts=starts, keep_trajectories=True
+        )
+        files.append(
+            plots.basins(
+                starts,
+                res.params[:, -1],
+                surf.minima,
+                (n, n),
+                out / f"{NAME}_{spec}.png",
+                title=f"{spec}, lr={lr}",
+            )
+        )
     return files

@@ -42,7 +42,9 @@ def _paths(trajectories: Sequence[Any]) -> list[np.ndarray]:
     for t in trajectories:
         p = np.asarray(t.params, dtype=float)
         if p.ndim != 2 or p.shape[1] != 2:
-            raise OptbenchError(f"trajectory {t.label!r} is not 2-D: only 2-D surfaces can be animated.")
+            raise OptbenchError(
+                f"trajectory {t.label!r} is not 2-D: only 2-D surfaces can be animated."
+            )
         paths.append(p)
     return paths
 
@@ -54,8 +56,16 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
     ax.contour(xs, ys, values, levels=levels[::2], colors=colours["contour"], linewidths=0.5)
     if len(surface.minima):
         m = surface.minima
-        ax.plot(m[:, 0], m[:, 1], "*", ms=13, color=colours["minimum"], mec=colours["bg"], mew=0.8,
-                zorder=3)
+        ax.plot(
+            m[:, 0],
+            m[:, 1],
+            "*",
+            ms=13,
+            color=colours["minimum"],
+            mec=colours["bg"],
+            mew=0.8,
+            zorder=3,
+        )
     ax.plot(*start, "s", ms=7, color=colours["start"], mec=colours["bg"], mew=0.8, zorder=3)
     b = surface.bounds
     ax.set_xlim(*b[0])
@@ -87,7 +97,7 @@ class _Counter:
         draw = ImageDraw.Draw(patch)
         width = draw.textlength(text, font=self.font)
         draw.text((self.w - self.pad - width, self.pad), text, font=self.font, fill=self.fg)
-        frame[self.row: self.row + self.h, self.col: self.col + self.w, :3] = np.asarray(patch)
+        frame[self.row : self.row + self.h, self.col : self.col + self.w, :3] = np.asarray(patch)
 
 
 class _Replay:
@@ -111,6 +121,7 @@ class _Replay:
             def record(*args, **kwargs):
                 self.call = (name, args, kwargs)  # the last call is the drawing one
                 return saved[name](*args, **kwargs)
+
             return record
 
         for name in self._CALLS:
@@ -127,8 +138,12 @@ class _Replay:
         """Draw the recorded line collection with these polylines (data coordinates)."""
         name, args, kwargs = self.call
         fast = getattr(MplPath, "_fast_from_codes_and_verts", None)  # skips Path()'s checks
-        paths = [fast(s, None, internals_from=self.long if len(s) >= 128 else self.short)
-                 if fast else MplPath(s) for s in segments]
+        paths = [
+            fast(s, None, internals_from=self.long if len(s) >= 128 else self.short)
+            if fast
+            else MplPath(s)
+            for s in segments
+        ]
         getattr(self.renderer, name)(*args[:2], paths, *args[3:], **kwargs)
 
     def offsets(self, xy: np.ndarray) -> None:
@@ -170,17 +185,25 @@ def build(
     cols = min(n, 3) if panels else 1
     rows = -(-n // cols) if panels else 1
     panel = size / 100 * (0.75 if panels else 1.0)
-    fig = Figure(figsize=(panel * cols, panel * rows + (0.35 if title else 0)), dpi=100,
-                 facecolor=colours["bg"])
+    fig = Figure(
+        figsize=(panel * cols, panel * rows + (0.35 if title else 0)),
+        dpi=100,
+        facecolor=colours["bg"],
+    )
     canvas = FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
     # fixed margins (in inches) rather than a layout engine: same layout at any size, no warnings
     w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=0.55 / w, right=1 - 0.12 / w, bottom=0.45 / h,
-                        top=1 - (0.5 if title else 0.1) / h - (0.25 / h if panels else 0),
-                        wspace=0.7 / panel, hspace=0.9 / panel)
+    fig.subplots_adjust(
+        left=0.55 / w,
+        right=1 - 0.12 / w,
+        bottom=0.45 / h,
+        top=1 - (0.5 if title else 0.1) / h - (0.25 / h if panels else 0),
+        wspace=0.7 / panel,
+        hspace=0.9 / panel,
+    )
     start = paths[0][0]
-    for ax in axes[n if panels else 1:]:
+    for ax in axes[n if panels else 1 :]:
         ax.set_visible(False)
     for ax in axes[: n if panels else 1]:
         _draw_background(ax, surface, resolution, colours, words, start)
@@ -198,30 +221,60 @@ def build(
         ax = axes[i] if panels else axes[0]
         if id(ax) not in groups:
             tails = LineCollection([], linewidths=2.0, animated=True, zorder=4, capstyle="round")
-            heads = ax.scatter([], [], s=70, edgecolors=colours["bg"], linewidths=1.2,
-                               animated=True, zorder=5)
+            heads = ax.scatter(
+                [], [], s=70, edgecolors=colours["bg"], linewidths=1.2, animated=True, zorder=5
+            )
             ax.add_collection(tails)
-            groups[id(ax)] = SimpleNamespace(ax=ax, tails=tails, heads=heads, members=[],
-                                             replay=None)
-        note = ax.text(0, 0, "", color=path_colours[i], fontsize=8, animated=True, zorder=6,
-                       ha="left", va="bottom", clip_on=True)
+            groups[id(ax)] = SimpleNamespace(
+                ax=ax, tails=tails, heads=heads, members=[], replay=None
+            )
+        note = ax.text(
+            0,
+            0,
+            "",
+            color=path_colours[i],
+            fontsize=8,
+            animated=True,
+            zorder=6,
+            ha="left",
+            va="bottom",
+            clip_on=True,
+        )
         groups[id(ax)].members.append((np.clip(paths[i], lo, hi), path_colours[i], note, t))
         if panels:
             ax.set_title(_legend_label(t, show_formula), color=colours["fg"], fontsize=9)
     moving = list(groups.values())
     for g in moving:
-        band_rgba = [to_rgba(c, alpha) for _, c, _, _ in g.members
-                     for alpha in np.linspace(0.2, 1.0, TAIL_BANDS)]
+        band_rgba = [
+            to_rgba(c, alpha)
+            for _, c, _, _ in g.members
+            for alpha in np.linspace(0.2, 1.0, TAIL_BANDS)
+        ]
         g.tails.set_color(band_rgba)
         g.heads.set_facecolors([to_rgba(c) for _, c, _, _ in g.members])
     if not panels:
         handles = [Line2D([], [], color=c, lw=2.5, marker="o", ms=6) for c in path_colours]
         labels = [_legend_label(t, show_formula) for t in trajectories]
-        leg = axes[0].legend(handles, labels, loc="upper left", fontsize=8, framealpha=0.85,
-                             facecolor=colours["bg"], labelcolor=colours["fg"])
+        leg = axes[0].legend(
+            handles,
+            labels,
+            loc="upper left",
+            fontsize=8,
+            framealpha=0.85,
+            facecolor=colours["bg"],
+            labelcolor=colours["fg"],
+        )
         leg.set_zorder(7)
-    return SimpleNamespace(fig=fig, canvas=canvas, axes=axes, moving=moving, colours=colours,
-                           words=words, bounds=b, path_colours=path_colours)
+    return SimpleNamespace(
+        fig=fig,
+        canvas=canvas,
+        axes=axes,
+        moving=moving,
+        colours=colours,
+        words=words,
+        bounds=b,
+        path_colours=path_colours,
+    )
 
 
 def animate(
@@ -270,10 +323,24 @@ def animate(
     n_frames = round(duration * fps) if duration is not None else min(steps + 1, round(8 * fps))
     shown = frame_steps(steps, n_frames) if fmt != "png" else np.array([steps])
 
-    scene = build(trajectories, surface, size=size, theme=theme, lang=lang, title=title,
-                  panels=panels, show_formula=show_formula, resolution=resolution)
-    canvas, axes, moving, words, b = (scene.canvas, scene.axes, scene.moving, scene.words,
-                                      scene.bounds)
+    scene = build(
+        trajectories,
+        surface,
+        size=size,
+        theme=theme,
+        lang=lang,
+        title=title,
+        panels=panels,
+        show_formula=show_formula,
+        resolution=resolution,
+    )
+    canvas, axes, moving, words, b = (
+        scene.canvas,
+        scene.axes,
+        scene.moving,
+        scene.words,
+        scene.bounds,
+    )
     span = b[:, 1] - b[:, 0]
     canvas.draw()
     background = canvas.copy_from_bbox(scene.fig.bbox)
@@ -286,8 +353,11 @@ def animate(
         first = 0 if fmt == "png" else shown[max(0, j - tail)]
         cuts = np.linspace(first, k, TAIL_BANDS + 1).round().astype(int)
         for g in moving:
-            segments = [p[lo_i: max(hi_i, lo_i + 1) + 1] for p, _, _, _ in g.members
-                        for lo_i, hi_i in zip(cuts[:-1], cuts[1:])]
+            segments = [
+                p[lo_i : max(hi_i, lo_i + 1) + 1]
+                for p, _, _, _ in g.members
+                for lo_i, hi_i in zip(cuts[:-1], cuts[1:])
+            ]
             heads = np.array([p[k] for p, _, _, _ in g.members])
             if g.replay is None:  # the first frame: drawn by matplotlib, and recorded
                 g.tails.set_segments(segments)

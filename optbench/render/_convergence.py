@@ -45,12 +45,17 @@ def convergence(
         raise OptbenchError("`trajectories` is empty; give at least one trajectory to plot.")
     minima = None if surface is None else np.asarray(surface.minima)
     min_value = None if surface is None else surface.min_value
-    have_dist = minima is not None and len(minima) > 0 and all(
-        np.ndim(t.params) == 2 for t in trajectories)
+    have_dist = (
+        minima is not None and len(minima) > 0 and all(np.ndim(t.params) == 2 for t in trajectories)
+    )
     n = 3 if have_dist else 2
     size = max(size, 600)
-    fig = Figure(figsize=(size / 100 * n * 0.75, size / 100 * 0.62), dpi=100,
-                 facecolor=colours["bg"], layout="constrained")
+    fig = Figure(
+        figsize=(size / 100 * n * 0.75, size / 100 * 0.62),
+        dpi=100,
+        facecolor=colours["bg"],
+        layout="constrained",
+    )
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, n)
     for i, t in enumerate(trajectories):
@@ -66,7 +71,9 @@ def convergence(
         y0 = np.maximum(gap, _TINY) if positive else gap
         curves = [(axes[0], y0)]
         if have_dist:
-            curves.append((axes[1], np.maximum(_nearest_distance(np.asarray(t.params), minima), _TINY)))
+            curves.append(
+                (axes[1], np.maximum(_nearest_distance(np.asarray(t.params), minima), _TINY))
+            )
         curves.append((axes[-1], np.maximum(np.asarray(t.grad_norm, dtype=float), _TINY)))
         for ax, y in curves:
             m = min(end, len(y))

@@ -36,9 +36,11 @@ def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, np.ndarray]]:
     out: dict[str, dict[str, list]] = {}
     for r in body:
         rec = out.setdefault(r[1], {"params": [], "loss": []})
-        rec["params"].append([float(v) for v in r[2: 2 + d]])
+        rec["params"].append([float(v) for v in r[2 : 2 + d]])
         rec["loss"].append(float(r[-1]))
-    return {k: {"params": np.array(v["params"]), "loss": np.array(v["loss"])} for k, v in out.items()}
+    return {
+        k: {"params": np.array(v["params"]), "loss": np.array(v["loss"])} for k, v in out.items()
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -49,8 +51,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run_record(trajectories: Sequence[Any], surface_spec: str, surface: Any, *, command: str,
-               extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_record(
+    trajectories: Sequence[Any],
+    surface_spec: str,
+    surface: Any,
+    *,
+    command: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Everything needed to reproduce a race: surface, steppers, steps, start, seed, versions."""
     import importlib.metadata as md
 
@@ -64,16 +72,24 @@ def run_record(trajectories: Sequence[Any], surface_spec: str, surface: Any, *, 
     record = {
         "command": command,
         "surface": {"spec": surface_spec, **surface.describe()},
-        "steppers": [{"name": t.stepper, "label": t.label,
-                      "hparams": {k: _plain(v) for k, v in t.hparams.items()},
-                      "diverged_at": t.diverged_at, "final_loss": float(t.final_loss)}
-                     for t in trajectories],
+        "steppers": [
+            {
+                "name": t.stepper,
+                "label": t.label,
+                "hparams": {k: _plain(v) for k, v in t.hparams.items()},
+                "diverged_at": t.diverged_at,
+                "final_loss": float(t.final_loss),
+            }
+            for t in trajectories
+        ],
         "steps": t0.steps,
         "start": np.asarray(t0.start).tolist(),
         "seed": t0.key,
         "dtype": t0.dtype,
-        "versions": {name: version(name) for name in ("optbench", "jax", "jaxlib", "numpy",
-                                                        "matplotlib", "pillow")},
+        "versions": {
+            name: version(name)
+            for name in ("optbench", "jax", "jaxlib", "numpy", "matplotlib", "pillow")
+        },
     }
     record.update(extra or {})
     return record

@@ -49,8 +49,12 @@ def _image_block(index: np.ndarray, left: int, top: int) -> bytes:
     h, w = index.shape
     interlace = min(h, w) >= 16
     data = Image.fromarray(index, mode="P").tobytes("gif", "P", 8, int(interlace))
-    return (b"\x2c" + struct.pack("<HHHHBB", left, top, w, h, 0x40 if interlace else 0, 8) + data
-            + b"\x00")
+    return (
+        b"\x2c"
+        + struct.pack("<HHHHBB", left, top, w, h, 0x40 if interlace else 0, 8)
+        + data
+        + b"\x00"
+    )
 
 
 def pixels(frame: np.ndarray) -> np.ndarray:
@@ -104,11 +108,16 @@ class GifStream:
         palette += [0, 0, 0] * (256 - len(palette) // 3)
         self.to_index = _Mapper(pal)
         h, w = samples[0].shape[:2]
-        self.out = [b"GIF89a", struct.pack("<HHBBB", w, h, 0xF7, 0, 0), bytes(palette),
-                    b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"]  # loop forever
+        self.out = [
+            b"GIF89a",
+            struct.pack("<HHBBB", w, h, 0xF7, 0, 0),
+            bytes(palette),
+            b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00",
+        ]  # loop forever
         # graphic control: disposal 1 (leave in place), transparent index, delay in 10 ms units
-        self.control = b"\x21\xf9\x04" + struct.pack("<BHBB", (1 << 2) | 1,
-                                                        gif_delay_ms(fps) // 10, TRANSPARENT, 0)
+        self.control = b"\x21\xf9\x04" + struct.pack(
+            "<BHBB", (1 << 2) | 1, gif_delay_ms(fps) // 10, TRANSPARENT, 0
+        )
         self.prev = self.index = None
         self.pool = ThreadPoolExecutor(1)  # one worker: frames are encoded in order
         self.jobs: list[Any] = []
@@ -131,8 +140,10 @@ class GifStream:
         if self.ring is None:
             self.ring = np.empty((self.RING, *frame.shape), frame.dtype)
         elif frame.shape != self.ring.shape[1:]:
-            raise OptbenchError(f"every GIF frame must have shape {self.ring.shape[1:]}; "
-                                f"frame {n} has {frame.shape}.")
+            raise OptbenchError(
+                f"every GIF frame must have shape {self.ring.shape[1:]}; "
+                f"frame {n} has {frame.shape}."
+            )
         if n >= self.RING - 1:
             self.jobs[n - self.RING + 1].result()  # frame n - RING (slot n % RING) is released
         buf = self.ring[n % self.RING]
@@ -221,8 +232,15 @@ def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
     import imageio.v2 as imageio
 
     with atomic_path(path) as tmp:
-        writer = imageio.get_writer(tmp, format="FFMPEG", mode="I", fps=fps, codec="libx264",
-                                    macro_block_size=2, output_params=["-pix_fmt", "yuv420p"])
+        writer = imageio.get_writer(
+            tmp,
+            format="FFMPEG",
+            mode="I",
+            fps=fps,
+            codec="libx264",
+            macro_block_size=2,
+            output_params=["-pix_fmt", "yuv420p"],
+        )
         try:
             for frame in frames:
                 writer.append_data(frame)

@@ -12,21 +12,53 @@ from optbench._errors import OptbenchError, unknown
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#FFFFFF")
 
 THEMES: dict[str, dict[str, Any]] = {
-    "light": {"bg": "#ffffff", "fg": "#222222", "cmap": "Greys_r", "contour": "#7a7a7a",
-              "paths": ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#000000"),
-              "minimum": "#000000", "start": "#000000"},
-    "dark": {"bg": "#15171c", "fg": "#e8e8e8", "cmap": "cividis", "contour": "#3c3f46",
-             "paths": ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00", "#FFFFFF"),
-             "minimum": "#ffffff", "start": "#ffffff"},
+    "light": {
+        "bg": "#ffffff",
+        "fg": "#222222",
+        "cmap": "Greys_r",
+        "contour": "#7a7a7a",
+        "paths": ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#000000"),
+        "minimum": "#000000",
+        "start": "#000000",
+    },
+    "dark": {
+        "bg": "#15171c",
+        "fg": "#e8e8e8",
+        "cmap": "cividis",
+        "contour": "#3c3f46",
+        "paths": ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00", "#FFFFFF"),
+        "minimum": "#ffffff",
+        "start": "#ffffff",
+    },
 }
 
 TEXT: dict[str, dict[str, str]] = {
-    "en": {"step": "step", "diverged": "diverged at step {k}", "minimum": "minimum", "start": "start",
-           "loss_gap": "loss − minimum", "loss": "loss", "distance": "distance to nearest minimum",
-           "grad": "gradient norm", "eta_max": "η_max = 2/λ_max = {v:.3g}", "x": "x", "y": "y"},
-    "ru": {"step": "шаг", "diverged": "расходится на шаге {k}", "minimum": "минимум", "start": "старт",
-           "loss_gap": "потери − минимум", "loss": "потери", "distance": "расстояние до минимума",
-           "grad": "норма градиента", "eta_max": "η_max = 2/λ_max = {v:.3g}", "x": "x", "y": "y"},
+    "en": {
+        "step": "step",
+        "diverged": "diverged at step {k}",
+        "minimum": "minimum",
+        "start": "start",
+        "loss_gap": "loss − minimum",
+        "loss": "loss",
+        "distance": "distance to nearest minimum",
+        "grad": "gradient norm",
+        "eta_max": "η_max = 2/λ_max = {v:.3g}",
+        "x": "x",
+        "y": "y",
+    },
+    "ru": {
+        "step": "шаг",
+        "diverged": "расходится на шаге {k}",
+        "minimum": "минимум",
+        "start": "старт",
+        "loss_gap": "потери − минимум",
+        "loss": "потери",
+        "distance": "расстояние до минимума",
+        "grad": "норма градиента",
+        "eta_max": "η_max = 2/λ_max = {v:.3g}",
+        "x": "x",
+        "y": "y",
+    },
 }
 FORMATS = ("gif", "mp4", "png")
 
@@ -41,7 +73,12 @@ def style(theme: str, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def check_positive(name: str, value: Any, integer: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value) and value > 0
+    ok = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and np.isfinite(value)
+        and value > 0
+    )
     if ok and integer:
         ok = float(value).is_integer()
     if not ok:
@@ -61,5 +98,9 @@ def contour_values(z: np.ndarray, floor: float | None) -> tuple[np.ndarray, np.n
     positive = gap[gap > 0]
     if positive.size and top > 0 and top / max(np.nanpercentile(positive, 1), 1e-300) > 1e3:
         small = max(np.nanpercentile(positive, 0.5), top * 1e-6)
-        return np.log10(np.maximum(gap, small)), np.linspace(np.log10(small), np.log10(top), 24), True
+        return (
+            np.log10(np.maximum(gap, small)),
+            np.linspace(np.log10(small), np.log10(top), 24),
+            True,
+        )
     return z, np.linspace(np.nanmin(z), lo + top, 24), False

@@ -21,8 +21,16 @@ _LAZY = {
     "bootstrap_ci": "._compare",
 }
 
-__all__ = ["Comparison", "SweepResult", "bootstrap_ci", "coco_targets", "compare", "first_hits",
-           "parse_grid", "sweep"]
+__all__ = [
+    "Comparison",
+    "SweepResult",
+    "bootstrap_ci",
+    "coco_targets",
+    "compare",
+    "first_hits",
+    "parse_grid",
+    "sweep",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,9 @@ from ._sweep import sweep
 from ._table import SweepResult
 
 
-def bootstrap_ci(values: np.ndarray, seed: int = 0, resamples: int = 2000) -> tuple[float, float, float]:
+def bootstrap_ci(
+    values: np.ndarray, seed: int = 0, resamples: int = 2000
+) -> tuple[float, float, float]:
     """(mean, low, high): the mean and its percentile-bootstrap 95% interval, seeded."""
     values = np.asarray(values, dtype=float)
     if values.size == 0:
@@ -42,13 +44,17 @@ class Comparison:
 
     def table(self) -> str:
         """The summary as a Markdown table."""
-        head = ("| problem | stepper | best configuration | final loss (95% CI) | "
-                f"steps to f_min+{self.target:g} (95% CI) | solved | diverged |")
+        head = (
+            "| problem | stepper | best configuration | final loss (95% CI) | "
+            f"steps to f_min+{self.target:g} (95% CI) | solved | diverged |"
+        )
         lines = [head, "|" + "---|" * 7]
         for r in self.rows:
             cfg = ", ".join(f"{k}={v:.3g}" for k, v in r["best"].items())
-            lines.append(f"| {r['problem']} | {r['stepper']} | {cfg} | {_ci(r['final_loss'])} | "
-                         f"{_ci(r['time_to_target'], '.0f')} | {r['solved']:.0%} | {r['diverged_fraction']:.0%} |")
+            lines.append(
+                f"| {r['problem']} | {r['stepper']} | {cfg} | {_ci(r['final_loss'])} | "
+                f"{_ci(r['time_to_target'], '.0f')} | {r['solved']:.0%} | {r['diverged_fraction']:.0%} |"
+            )
         return "\n".join(lines)
 
 
@@ -82,20 +88,26 @@ def compare(
     if not problems:
         raise OptbenchError("`problems` must name at least one problem.")
     if not isinstance(steppers, Mapping) or not steppers:
-        raise OptbenchError("`steppers` must be a non-empty mapping like {'Adam': ('adam', {'lr': [...]})}.")
+        raise OptbenchError(
+            "`steppers` must be a non-empty mapping like {'Adam': ('adam', {'lr': [...]})}."
+        )
     sweeps, rows = {}, []
     for problem in problems:
         label = problem if isinstance(problem, str) else getattr(problem, "name", repr(problem))
         for name, spec in steppers.items():
             if not (isinstance(spec, tuple) and len(spec) == 2):
-                raise OptbenchError(f"`steppers[{name!r}]` (={spec!r}) must be a (stepper, grid) pair.")
+                raise OptbenchError(
+                    f"`steppers[{name!r}]` (={spec!r}) must be a (stepper, grid) pair."
+                )
             res = sweep(problem, spec[0], spec[1], steps, seeds, **sweep_kwargs)
             sweeps[(label, name)] = res
             rows.append(_summary(res, label, name, target, steps, bootstrap_seed))
     return Comparison(sweeps, rows, target)
 
 
-def _summary(res: SweepResult, problem: str, name: str, target: float, steps: int, seed: int) -> dict:
+def _summary(
+    res: SweepResult, problem: str, name: str, target: float, steps: int, seed: int
+) -> dict:
     best = res.best()
     rows = best["rows"]
     j = int(np.argmin(np.abs(np.log10(res.targets - res.f_min) - np.log10(target))))
@@ -105,8 +117,11 @@ def _summary(res: SweepResult, problem: str, name: str, target: float, steps: in
     final = np.where(failed, np.inf, res.final_loss[rows])
     ran = res.kind != "invalid"
     return {
-        "problem": problem, "stepper": name, "best": best["hparams"],
-        "final_loss": bootstrap_ci(final, seed), "time_to_target": bootstrap_ci(ttt, seed),
+        "problem": problem,
+        "stepper": name,
+        "best": best["hparams"],
+        "final_loss": bootstrap_ci(final, seed),
+        "time_to_target": bootstrap_ci(ttt, seed),
         "solved": float(np.mean((hits >= 0) & ~failed)),
         "diverged_fraction": float(np.mean(res.failed[ran])) if ran.any() else 1.0,
     }

@@ -39,8 +39,12 @@ from ._table import search_time_major
 
 def eligible(problem: Any, stepper: Any) -> bool:
     """Noiseless surfaces (plain arrays, no key use) and optbench steppers with a factory."""
-    return (getattr(problem, "noise", None) == 0 and hasattr(problem, "fn")
-            and isinstance(stepper, Stepper) and stepper.factory is not None)
+    return (
+        getattr(problem, "noise", None) == 0
+        and hasattr(problem, "fn")
+        and isinstance(stepper, Stepper)
+        and stepper.factory is not None
+    )
 
 
 def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool) -> Callable:
@@ -106,20 +110,25 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         # when they depend on nothing batched: kept once, not per configuration (vmap checks it,
         # and raises ValueError otherwise, which falls back to a per-configuration state)
         d = x0.shape[1]
-        one = jax.eval_shape(lambda h, x: make(h).init(x), {k: v[0] for k, v in hp.items()},
-                             tuple(x0[0, i] for i in range(d)))
+        one = jax.eval_shape(
+            lambda h, x: make(h).init(x),
+            {k: v[0] for k, v in hp.items()},
+            tuple(x0[0, i] for i in range(d)),
+        )
         counts = jax.tree.map(lambda s: s.ndim == 0 and jnp.issubdtype(s.dtype, jnp.integer), one)
         if any(jax.tree.leaves(counts)):
             try:
-                return _run(hp, x0, limits, records,
-                            jax.tree.map(lambda c: None if c else 0, counts))
+                return _run(
+                    hp, x0, limits, records, jax.tree.map(lambda c: None if c else 0, counts)
+                )
             except ValueError:
                 pass
         return _run(hp, x0, limits, records, 0)
 
     def _run(hp, x0, limits, records, axes):
-        vstep = jax.vmap(step, in_axes=(0, axes, 0, 0, 0, 0, None, 0),
-                         out_axes=(0, axes, 0, 0, 0, 0))
+        vstep = jax.vmap(
+            step, in_axes=(0, axes, 0, 0, 0, 0, None, 0), out_axes=(0, axes, 0, 0, 0, 0)
+        )
         n, d = x0.shape
         xs0 = tuple(x0[:, i] for i in range(d))
         state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
@@ -136,10 +145,17 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             recs = {k: jax.lax.dynamic_update_index_in_dim(recs[k], rows[k], t, 0) for k in recs}
             return (t + 1, new, recs), None
 
-        carry0 = (xs0, state0, jnp.full((n,), -1, jnp.int32), loss0,
-                  jnp.full((n,), jnp.inf, loss0.dtype), xs0 if record else None)
-        (_, carry, recs), _ = jax.lax.scan(body, (jnp.int32(0), carry0, dict(records)), None,
-                                           length=steps + 1)
+        carry0 = (
+            xs0,
+            state0,
+            jnp.full((n,), -1, jnp.int32),
+            loss0,
+            jnp.full((n,), jnp.inf, loss0.dtype),
+            xs0 if record else None,
+        )
+        (_, carry, recs), _ = jax.lax.scan(
+            body, (jnp.int32(0), carry0, dict(records)), None, length=steps + 1
+        )
         div_at, last, best = carry[2:5]
         res = {"first": loss0, "final": last, "diverged_at": div_at, "best": best, **recs}
         if search:

@@ -32,7 +32,9 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
         if "=" in part:
             current, _, part = (s.strip() for s in part.partition("="))
             if not current.isidentifier():
-                raise OptbenchError(f"`--grid` (={text!r}) has {current!r} where a hyperparameter name goes.")
+                raise OptbenchError(
+                    f"`--grid` (={text!r}) has {current!r} where a hyperparameter name goes."
+                )
             if current in items:
                 raise OptbenchError(f"`--grid` (={text!r}) names {current!r} twice.")
             items[current] = []
@@ -48,10 +50,14 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
             lo, hi = _number(m[1], name), _number(m[2], name)
             count = _number(m[3], name)
             if count != int(count) or count < 1:
-                raise OptbenchError(f"`--grid` count {m[3]!r} for {name!r} must be a positive integer.")
+                raise OptbenchError(
+                    f"`--grid` count {m[3]!r} for {name!r} must be a positive integer."
+                )
             if m[4] == "log":
                 if lo <= 0 or hi <= 0:
-                    raise OptbenchError(f"`--grid` log range for {name!r} needs positive ends, got {lo}:{hi}.")
+                    raise OptbenchError(
+                        f"`--grid` log range for {name!r} needs positive ends, got {lo}:{hi}."
+                    )
                 grid[name] = np.logspace(np.log10(lo), np.log10(hi), int(count))
             else:
                 grid[name] = np.linspace(lo, hi, int(count))
@@ -67,7 +73,9 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
 def check_grid(grid: Any, stepper_name: str, known: list[str]) -> dict[str, np.ndarray]:
     """The grid as name -> 1-D float array; unknown names list the stepper's real hyperparameters."""
     if not isinstance(grid, Mapping) or not grid:
-        raise OptbenchError(f"`grid` (={grid!r}) must be a non-empty mapping like {{'lr': [0.01, 0.1]}}.")
+        raise OptbenchError(
+            f"`grid` (={grid!r}) must be a non-empty mapping like {{'lr': [0.01, 0.1]}}."
+        )
     out = {}
     for name, values in grid.items():
         if name not in known:
@@ -79,7 +87,9 @@ def check_grid(grid: Any, stepper_name: str, known: list[str]) -> dict[str, np.n
             )
         arr = np.atleast_1d(np.asarray(values, dtype=float))
         if arr.ndim != 1 or arr.size == 0:
-            raise OptbenchError(f"`grid[{name!r}]` (={values!r}) must be a non-empty list of numbers.")
+            raise OptbenchError(
+                f"`grid[{name!r}]` (={values!r}) must be a non-empty list of numbers."
+            )
         out[name] = arr
     return out
 

@@ -141,14 +141,18 @@ def sweep(
     elif getattr(stepper, "factory", None) is not None:
         name, base, make = stepper.name, dict(stepper.hparams), stepper.factory
     else:
-        raise OptbenchError(f"`stepper` (={stepper!r}) must be a stepper name or an optbench stepper.")
+        raise OptbenchError(
+            f"`stepper` (={stepper!r}) must be a stepper name or an optbench stepper."
+        )
     known = list(_steppers.hparam_names(name)) if name in _steppers.names() else list(base)
     grid = check_grid(grid, name, known)
     base = {**_steppers.defaults(name), **base} if name in _steppers.names() else base
     fixed = {k: v for k, v in base.items() if k not in grid}
     missing = [k for k in known if k not in base and k not in grid and k != "kwargs"]
     if missing:
-        raise OptbenchError(f"`grid` must give {', '.join(missing)} for stepper {name!r} (no default).")
+        raise OptbenchError(
+            f"`grid` must give {', '.join(missing)} for stepper {name!r} (no default)."
+        )
     names = list(grid)
     # the cartesian product as columns, first name slowest (as itertools.product)
     cols = dict(zip(names, (a.ravel() for a in np.meshgrid(*grid.values(), indexing="ij"))))
@@ -195,17 +199,24 @@ def sweep(
     for k in names:
         if bad_values[k]:
             ok &= ~np.isin(cols[k], np.array(sorted(bad_values[k])))
-    invalid = {m: None for m in invalid if any(str(v) in m for vs in bad_values.values() for v in vs)}
+    invalid = {
+        m: None for m in invalid if any(str(v) in m for vs in bad_values.values() for v in vs)
+    }
     if proto is None:
         raise OptbenchError(f"`grid` has no valid configuration of {name!r}: {next(iter(invalid))}")
     numeric, static = split_hparams(proto)
     for k in grid:
         if k in static:
-            raise OptbenchError(f"`grid[{k!r}]` varies {k!r}, a switch of {name!r}; sweep numbers only.")
+            raise OptbenchError(
+                f"`grid[{k!r}]` varies {k!r}, a switch of {name!r}; sweep numbers only."
+            )
 
     first = problem.initial(None, 0)
-    start_list = [None] if starts is None else list(
-        np.asarray(starts, dtype=float).reshape(-1, *np.shape(first)))
+    start_list = (
+        [None]
+        if starts is None
+        else list(np.asarray(starts, dtype=float).reshape(-1, *np.shape(first)))
+    )
     x0_cache: dict[tuple[int, int], Any] = {}
 
     def x0_of(s: int, k: int) -> Any:
@@ -221,11 +232,15 @@ def sweep(
         # the distinct (start, seed) pairs, stacked once, then gathered per run
         pair = xi[rows] * seeds + si[rows]
         uniq, inv = np.unique(pair, return_inverse=True)
-        stacked = jax.tree.map(lambda *a: np.stack(a),
-                               *[x0_of(int(p // seeds), int(p % seeds)) for p in uniq])
+        stacked = jax.tree.map(
+            lambda *a: np.stack(a), *[x0_of(int(p // seeds), int(p % seeds)) for p in uniq]
+        )
         return jax.tree.map(lambda a: jnp.asarray(a[inv.ravel()], dtype), stacked)
 
-    ci, si, xi = (a.ravel() for a in np.meshgrid(np.arange(n_cfg), np.arange(seeds), np.arange(n_start), indexing="ij"))
+    ci, si, xi = (
+        a.ravel()
+        for a in np.meshgrid(np.arange(n_cfg), np.arange(seeds), np.arange(n_start), indexing="ij")
+    )
     run_idx = np.flatnonzero(ok[ci])
     n = len(run_idx)
 
@@ -239,11 +254,24 @@ def sweep(
     record = keep_trajectories and isinstance(first, np.ndarray)
     sig = None
     if checkpoint_dir is not None:  # names the chunk files; hashing the grid costs ~10 ms
-        sig = hashlib.sha256(json.dumps(
-            ["chunks-2", problem.describe(), name, {k: repr(v) for k, v in base.items()},
-             {k: v.tolist() for k, v in grid.items()}, steps, seeds,
-             [np.asarray(x).tolist() for x in start_list if x is not None], dtype, size, record],
-            default=repr).encode()).hexdigest()[:16]
+        sig = hashlib.sha256(
+            json.dumps(
+                [
+                    "chunks-2",
+                    problem.describe(),
+                    name,
+                    {k: repr(v) for k, v in base.items()},
+                    {k: v.tolist() for k, v in grid.items()},
+                    steps,
+                    seeds,
+                    [np.asarray(x).tolist() for x in start_list if x is not None],
+                    dtype,
+                    size,
+                    record,
+                ],
+                default=repr,
+            ).encode()
+        ).hexdigest()[:16]
     ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
     show = sys.stderr.isatty() if progress is None else progress
 
@@ -252,32 +280,51 @@ def sweep(
         fast = _fast.eligible(problem, proto)
         # with a known minimum the targets are known now: the fast path searches them in its call
         searched = fast and f_known is not None
-        limits = jnp.asarray(thresholds(coco_targets(float(f_known or 0.0)), dtype)) if fast else None
+        limits = (
+            jnp.asarray(thresholds(coco_targets(float(f_known or 0.0)), dtype)) if fast else None
+        )
         # a sweep of enough runs splits each chunk over the devices, one block of runs each
         mesh = jax.sharding.Mesh(np.array(devices), ("runs",)) if len(devices) > 1 else None
         # the fast path bakes the hyperparameters that do not vary in as float32/64 constants:
         # the same values the runner traces, but XLA can fold what depends only on them
         baked = {k: v for k, v in numeric.items() if k not in grid} if fast else {}
-        key_fn = ("fast" if fast else "run", problem.cache_key(), _stepper_key(proto), steps, dtype,
-                  record, searched, size, len(devices),
-                  tuple(sorted((k, repr(v)) for k, v in baked.items())))
+        key_fn = (
+            "fast" if fast else "run",
+            problem.cache_key(),
+            _stepper_key(proto),
+            steps,
+            dtype,
+            record,
+            searched,
+            size,
+            len(devices),
+            tuple(sorted((k, repr(v)) for k, v in baked.items())),
+        )
         if fast:  # the buffers the fast path writes its records into (time-major, runs last)
             shapes = _fast.record_shapes(size, dim, steps, record)
-            rec_sharding = {k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
-                            if mesh is not None else devices[0] for k, v in shapes.items()}
+            rec_sharding = {
+                k: jax.sharding.NamedSharding(mesh, _time_major(len(v)))
+                if mesh is not None
+                else devices[0]
+                for k, v in shapes.items()
+            }
             spare = {k: (k, shapes[k], dtype, rec_sharding[k]) for k in shapes}  # pool keys
         fn = _COMPILED.get(key_fn)
         if fn is None:
             if fast:
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
-                fn = _fast.fast_fn(problem, lambda hp: make(**static, **consts, **hp), steps,
-                                   record, searched)
+                fn = _fast.fast_fn(
+                    problem, lambda hp: make(**static, **consts, **hp), steps, record, searched
+                )
                 fn = jax.jit(_per_device(fn, mesh, shapes, searched), donate_argnums=3)
             else:
                 fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
             _COMPILED[key_fn] = fn
-        sharding = None if mesh is None else jax.sharding.NamedSharding(
-            mesh, jax.sharding.PartitionSpec("runs"))
+        sharding = (
+            None
+            if mesh is None
+            else jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("runs"))
+        )
         parts = []
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
@@ -285,11 +332,15 @@ def sweep(
                 with np.load(path) as f:
                     parts.append({k: f[k] for k in f.files})
             else:
-                idx = run_idx[c * size:(c + 1) * size]
+                idx = run_idx[c * size : (c + 1) * size]
                 pad = np.concatenate([idx, np.full(size - len(idx), idx[-1])])
-                hp = {k: jnp.asarray(cols[k][ci[pad]], dtype)
-                      if k in grid else jnp.full((size,), numeric[k], dtype)
-                      for k in numeric if k not in baked}
+                hp = {
+                    k: jnp.asarray(cols[k][ci[pad]], dtype)
+                    if k in grid
+                    else jnp.full((size,), numeric[k], dtype)
+                    for k in numeric
+                    if k not in baked
+                }
                 x0 = stack_x0(pad)
                 if fast:  # noiseless: no keys
                     args = (hp, x0)
@@ -298,41 +349,76 @@ def sweep(
                 if sharding is not None:
                     args = jax.device_put(args, sharding)
                 if fast:  # last chunk's or sweep's buffers when free, else new ones
-                    records = {k: take_buffer(spare[k], lambda k=k: jnp.zeros(
-                        shapes[k], dtype, device=rec_sharding[k])) for k in shapes}
+                    records = {
+                        k: take_buffer(
+                            spare[k],
+                            lambda k=k: jnp.zeros(shapes[k], dtype, device=rec_sharding[k]),
+                        )
+                        for k in shapes
+                    }
                     args = (*args, limits, records)
                 t0 = time.perf_counter()
                 out = jax.block_until_ready(fn(*args))
                 wall = time.perf_counter() - t0
                 m = len(idx)
                 if fast:  # time-major (params: configurations last), viewed run-major
-                    part = {k: out[k] for k in ("first", "final", "diverged_at", "best",
-                                                "hits" if searched else "run_min")}
+                    part = {
+                        k: out[k]
+                        for k in (
+                            "first",
+                            "final",
+                            "diverged_at",
+                            "best",
+                            "hits" if searched else "run_min",
+                        )
+                    }
                     if record:
                         loss, params = _host(out["loss"], out["params"])
                         part["loss"], part["params"] = loss.T, np.moveaxis(params, -1, 0)
                     # buffers nothing else holds go back for the next call: the running minimum
                     # once searched, the records once copied off several devices
                     free = (["run_min"] if searched else []) + (
-                        ["loss", "params"] if record and mesh is not None else [])
+                        ["loss", "params"] if record and mesh is not None else []
+                    )
                     for k in free:
                         give_back(spare[k], out[k])
                 else:
                     loss = out["loss"]
                     run_min = _running_min(loss)
-                    part = {"first": loss[:, 0], "final": loss[:, -1], "best": run_min[-1],
-                            "diverged_at": out["diverged_at"], "run_min": run_min}
+                    part = {
+                        "first": loss[:, 0],
+                        "final": loss[:, -1],
+                        "best": run_min[-1],
+                        "diverged_at": out["diverged_at"],
+                        "run_min": run_min,
+                    }
                     if keep_trajectories:
                         part["loss"] = np.asarray(loss)
                     if record:
                         part["params"] = np.asarray(out["params"])
                 # padding runs dropped; the running minimum stays where it is (device, time-major)
-                part = {k: (v if m == size else v[:, :m]) if k == "run_min" else np.asarray(v)[:m]
-                        for k, v in part.items()}
+                part = {
+                    k: (v if m == size else v[:, :m]) if k == "run_min" else np.asarray(v)[:m]
+                    for k, v in part.items()
+                }
                 part["wall"] = np.full(m, wall / size)
                 part["chunk_wall"] = np.float64(wall)
-                part["code"] = _kinds(problem, make, static, numeric, grid, cols, ci, si, xi,
-                                      stack_x0, idx, part["diverged_at"], steps, dtype)
+                part["code"] = _kinds(
+                    problem,
+                    make,
+                    static,
+                    numeric,
+                    grid,
+                    cols,
+                    ci,
+                    si,
+                    xi,
+                    stack_x0,
+                    idx,
+                    part["diverged_at"],
+                    steps,
+                    dtype,
+                )
                 if path is not None:
                     from .._io import atomic_path
 
@@ -341,12 +427,30 @@ def sweep(
                 parts.append(part)
             if show:
                 _progress(c + 1, n_chunks, sys.stderr)
-    return _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid,
-                     steps, dtype, keep_trajectories, record, x0s)
+    return _assemble(
+        parts,
+        problem,
+        name,
+        base,
+        grid,
+        cols,
+        ci,
+        si,
+        xi,
+        ok,
+        run_idx,
+        invalid,
+        steps,
+        dtype,
+        keep_trajectories,
+        record,
+        x0s,
+    )
 
 
-def _per_device(fn: Callable, mesh: Any, shapes: dict[str, tuple[int, ...]],
-                searched: bool) -> Callable:
+def _per_device(
+    fn: Callable, mesh: Any, shapes: dict[str, tuple[int, ...]], searched: bool
+) -> Callable:
     """``fn`` run by every device of ``mesh`` on its own block of runs (``shard_map``); as is
     without a mesh (one device)."""
     if mesh is None:
@@ -359,8 +463,9 @@ def _per_device(fn: Callable, mesh: Any, shapes: dict[str, tuple[int, ...]],
         out["hits"] = runs
     # check_vma off: the scan's initial carry is built from constants inside fn, which JAX would
     # otherwise ask to be marked as varying over "runs" like the carry it becomes
-    return jax.shard_map(fn, mesh=mesh, in_specs=(runs, runs, P(), recs), out_specs=out,
-                         check_vma=False)
+    return jax.shard_map(
+        fn, mesh=mesh, in_specs=(runs, runs, P(), recs), out_specs=out, check_vma=False
+    )
 
 
 def _time_major(ndim: int) -> Any:
@@ -373,10 +478,16 @@ _COPIER: list[ThreadPoolExecutor] = []  # one pool for the process, started on f
 
 def _host(*arrays: jax.Array) -> list[np.ndarray]:
     """Device arrays as NumPy: zero-copy from one CPU device; shards copied in parallel threads."""
-    out = [np.asarray(a) if len(a.sharding.device_set) == 1 else np.empty(a.shape, a.dtype)
-           for a in arrays]
-    jobs = [(o, shard) for a, o in zip(arrays, out) if len(a.sharding.device_set) > 1
-            for shard in a.addressable_shards]
+    out = [
+        np.asarray(a) if len(a.sharding.device_set) == 1 else np.empty(a.shape, a.dtype)
+        for a in arrays
+    ]
+    jobs = [
+        (o, shard)
+        for a, o in zip(arrays, out)
+        if len(a.sharding.device_set) > 1
+        for shard in a.addressable_shards
+    ]
     if jobs:
         if not _COPIER:
             _COPIER.append(ThreadPoolExecutor(max(2, len(jax.devices())), "optbench-copy"))
@@ -389,14 +500,23 @@ def _host(*arrays: jax.Array) -> list[np.ndarray]:
     return out
 
 
-def _kinds(problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype):
+def _kinds(
+    problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype
+):
     """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped call)."""
     code = np.zeros(len(idx), np.int32)
     bad = np.flatnonzero(div >= 0)
     if bad.size == 0:
         return code
-    key = ("kind", problem.cache_key(), make, tuple(sorted((k, repr(v)) for k, v in static.items())),
-           tuple(sorted(numeric)), steps, dtype)
+    key = (
+        "kind",
+        problem.cache_key(),
+        make,
+        tuple(sorted((k, repr(v)) for k, v in static.items())),
+        tuple(sorted(numeric)),
+        steps,
+        dtype,
+    )
     fn = _COMPILED.get(key)
     if fn is None:
         fn = jax.jit(jax.vmap(_kind_fn(problem, lambda hp: make(**static, **hp), steps)))
@@ -404,16 +524,35 @@ def _kinds(problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx
     # pad to a power of two so the replay compiles for few shapes
     m = 1 << int(np.ceil(np.log2(bad.size)))
     rows = idx[np.concatenate([bad, np.full(m - bad.size, bad[-1])])]
-    hp = {k: jnp.asarray(cols[k][ci[rows]] if k in cols else np.full(len(rows), numeric[k]), dtype)
-          for k in numeric}
+    hp = {
+        k: jnp.asarray(cols[k][ci[rows]] if k in cols else np.full(len(rows), numeric[k]), dtype)
+        for k in numeric
+    }
     x0 = stack_x0(rows)
     keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[rows], jnp.uint32))
-    code[bad] = np.asarray(fn(hp, x0, keys))[:bad.size]
+    code[bad] = np.asarray(fn(hp, x0, keys))[: bad.size]
     return code
 
 
-def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, invalid, steps,
-              dtype, keep, record, x0s) -> SweepResult:
+def _assemble(
+    parts,
+    problem,
+    name,
+    base,
+    grid,
+    cols,
+    ci,
+    si,
+    xi,
+    ok,
+    run_idx,
+    invalid,
+    steps,
+    dtype,
+    keep,
+    record,
+    x0s,
+) -> SweepResult:
     total = len(ci)
     full = len(run_idx) == total
 
@@ -434,8 +573,9 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
     final = column("final", np.nan, ldt).astype(np.float64)
     losses = column("loss", np.nan) if keep and parts else None
     params = column("params", np.nan) if record and parts else None
-    chunk_walls = [float(p["chunk_wall"]) if "chunk_wall" in p else float(np.sum(p["wall"]))
-                   for p in parts]
+    chunk_walls = [
+        float(p["chunk_wall"]) if "chunk_wall" in p else float(np.sum(p["wall"])) for p in parts
+    ]
     ran = ok[ci]
     # each run's best recorded loss, NaN counting as +inf; NaN when every recorded loss is NaN,
     # which (runs freeze at the first bad step, keeping their last finite loss) means the first is
@@ -458,22 +598,42 @@ def _assemble(parts, problem, name, base, grid, cols, ci, si, xi, ok, run_idx, i
         hits = np.full((total, len(targets)), -1, np.int64)
         if parts:
             limits = thresholds(targets, ldt)
-            hits[run_idx] = np.concatenate([first_hits_time_major(p["run_min"], limits)
-                                            for p in parts])
+            hits[run_idx] = np.concatenate(
+                [first_hits_time_major(p["run_min"], limits) for p in parts]
+            )
     best[~ran] = np.nan
     return SweepResult(
         hparams={k: cols[k][ci] for k in grid},
-        seed=si.astype(np.int64), start=xi.astype(np.int64),
-        final_loss=final, best_loss=best,
-        diverged_at=div, kind=kind, hits=hits, targets=targets, f_min=float(f_min),
-        wall_time=wall, losses=losses, params=params,
-        meta={"problem": problem.describe(), "stepper": name,
-              "base": {k: v for k, v in base.items() if k not in grid and isinstance(v, (int, float, str, bool))},
-              "grid": {k: v.tolist() for k, v in grid.items()}, "steps": steps, "dtype": dtype,
-              "starts": [np.asarray(x).tolist() for x in x0s] if isinstance(x0s[0], np.ndarray) else None,
-              "invalid": list(invalid),
-              # seconds inside the compiled call, per chunk (a resumed chunk: when it ran)
-              "wall_time": {"total": float(sum(chunk_walls)), "chunks": chunk_walls}},
+        seed=si.astype(np.int64),
+        start=xi.astype(np.int64),
+        final_loss=final,
+        best_loss=best,
+        diverged_at=div,
+        kind=kind,
+        hits=hits,
+        targets=targets,
+        f_min=float(f_min),
+        wall_time=wall,
+        losses=losses,
+        params=params,
+        meta={
+            "problem": problem.describe(),
+            "stepper": name,
+            "base": {
+                k: v
+                for k, v in base.items()
+                if k not in grid and isinstance(v, (int, float, str, bool))
+            },
+            "grid": {k: v.tolist() for k, v in grid.items()},
+            "steps": steps,
+            "dtype": dtype,
+            "starts": [np.asarray(x).tolist() for x in x0s]
+            if isinstance(x0s[0], np.ndarray)
+            else None,
+            "invalid": list(invalid),
+            # seconds inside the compiled call, per chunk (a resumed chunk: when it ran)
+            "wall_time": {"total": float(sum(chunk_walls)), "chunks": chunk_walls},
+        },
     )
 
 

@@ -14,14 +14,16 @@ import numpy as np
 KINDS = ("", "nan", "inf", "blow-up", "stalled", "invalid")
 
 
-def coco_targets(f_min: float, high: float = 1e2, low: float = 1e-8, per_decade: int = 5) -> np.ndarray:
+def coco_targets(
+    f_min: float, high: float = 1e2, low: float = 1e-8, per_decade: int = 5
+) -> np.ndarray:
     r"""COCO-style targets :math:`f_{min} + 10^{k}`, k from log10(high) down to log10(low), 5 per decade.
 
     Reference: Hansen et al. (2021), COCO: a platform for comparing continuous optimizers in a
     black-box setting, Optimization Methods and Software 36(1).
     """
     exps = np.linspace(np.log10(high), np.log10(low), round(np.log10(high / low) * per_decade) + 1)
-    return f_min + 10.0 ** exps
+    return f_min + 10.0**exps
 
 
 def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -124,8 +126,14 @@ class SweepResult:
 
     def columns(self) -> dict[str, np.ndarray]:
         cols: dict[str, np.ndarray] = dict(self.hparams)
-        cols.update(seed=self.seed, start=self.start, final_loss=self.final_loss,
-                    best_loss=self.best_loss, diverged_at=self.diverged_at, kind=self.kind)
+        cols.update(
+            seed=self.seed,
+            start=self.start,
+            final_loss=self.final_loss,
+            best_loss=self.best_loss,
+            diverged_at=self.diverged_at,
+            kind=self.kind,
+        )
         for j, t in enumerate(self.targets):
             cols[f"hit_{t - self.f_min:.1e}"] = self.hits[:, j]
         cols["wall_time"] = self.wall_time
@@ -164,7 +172,9 @@ class SweepResult:
         except ImportError:
             from .._errors import OptbenchError
 
-            raise OptbenchError("`to_pandas()` needs pandas; install it with `pip install pandas`.") from None
+            raise OptbenchError(
+                "`to_pandas()` needs pandas; install it with `pip install pandas`."
+            ) from None
         return pd.DataFrame(self.columns())
 
     def best(self) -> dict[str, Any]:
@@ -177,7 +187,11 @@ class SweepResult:
     def groups(self) -> tuple[list[dict[str, float]], list[np.ndarray]]:
         """The distinct configurations, in grid order, and the row indices of each."""
         names = list(self.hparams)
-        stacked = np.stack([self.hparams[n] for n in names], axis=1) if names else np.zeros((len(self), 0))
+        stacked = (
+            np.stack([self.hparams[n] for n in names], axis=1)
+            if names
+            else np.zeros((len(self), 0))
+        )
         _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
         order = np.argsort(first)
         keys = [{n: float(stacked[first[o], j]) for j, n in enumerate(names)} for o in order]

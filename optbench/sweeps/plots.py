@@ -45,8 +45,13 @@ def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values, np.array(means), np.array(failed)
 
 
-def sensitivity(results: Mapping[str, Any], path: Any, hparam: str = "lr",
-                eta_max: float | None = None, title: str = "") -> Path:
+def sensitivity(
+    results: Mapping[str, Any],
+    path: Any,
+    hparam: str = "lr",
+    eta_max: float | None = None,
+    title: str = "",
+) -> Path:
     """Final loss (mean over seeds, best over other hyperparameters) against ``hparam``, one line per
     stepper; an x marks values where every run diverged, a dashed line marks eta_max."""
     fig = _figure()
@@ -136,7 +141,9 @@ def performance_ratios(cost: np.ndarray) -> np.ndarray:
     return np.where(solved, r, np.inf)
 
 
-def performance_profile(cost: np.ndarray, labels: Sequence[str], path: Any, title: str = "") -> Path:
+def performance_profile(
+    cost: np.ndarray, labels: Sequence[str], path: Any, title: str = ""
+) -> Path:
     r"""Dolan-Moré profile :math:`\rho_s(\tau) = |\{p: r_{p,s} \le \tau\}| / n_p`."""
     r = performance_ratios(cost)
     finite = r[np.isfinite(r)]
@@ -162,8 +169,15 @@ def basin_labels(finals: np.ndarray, minima: np.ndarray, tol: float = 1e-2) -> n
     return np.where(np.take_along_axis(d, idx[:, None], 1)[:, 0] <= tol, idx, -1)
 
 
-def basins(starts: np.ndarray, finals: np.ndarray, minima: np.ndarray, shape: tuple[int, int],
-           path: Any, title: str = "", tol: float = 1e-2) -> Path:
+def basins(
+    starts: np.ndarray,
+    finals: np.ndarray,
+    minima: np.ndarray,
+    shape: tuple[int, int],
+    path: Any,
+    title: str = "",
+    tol: float = 1e-2,
+) -> Path:
     """Convergence basins: each start on a ``shape`` (ny, nx) grid coloured by the minimum its run
     reached (grey: none). ``starts`` and ``finals`` are (ny*nx, 2), row-major over y then x."""
     from matplotlib.colors import ListedColormap

@@ -240,8 +240,12 @@ def conformance(
     if family == "adam":
         first = np.diff(drive_gradients(make(fixed_hp), g0[None], start=np.zeros(3)), axis=0)[0]
         err = np.max(np.abs(first + lr * np.sign(g0)))
-        check("first step is about -lr*sign(g) when |g| >> eps", err, 1e-6 * lr,
-              f" (lr={lr}, g={g0.tolist()})")
+        check(
+            "first step is about -lr*sign(g) when |g| >> eps",
+            err,
+            1e-6 * lr,
+            f" (lr={lr}, g={g0.tolist()})",
+        )
     n = 12
     xs = drive_gradients(make(fixed_hp), np.tile(g0, (n, 1)), start=np.zeros(3))
     expect = _first_steps(family, fixed_hp, g0, n)
@@ -249,16 +253,28 @@ def conformance(
     check(CONSTANT_FACT[family], err, 1e-12, f" ({n} steps)", "max relative difference")
     got = drive_gradients(make(fixed_hp), GOLDEN_G)[1:, 0]
     hp_text = ", ".join(f"{k}={v}" for k, v in fixed_hp.items())
-    check("golden values on g = 1, 1, -1, 1, 0.5", np.max(np.abs(got - np.asarray(golden))), gtol,
-          f" ({hp_text}; got {', '.join(f'{v:.10g}' for v in got)})")
+    check(
+        "golden values on g = 1, 1, -1, 1, 0.5",
+        np.max(np.abs(got - np.asarray(golden))),
+        gtol,
+        f" ({hp_text}; got {', '.join(f'{v:.10g}' for v in got)})",
+    )
     rng = np.random.default_rng(0)
     seq = rng.normal(size=(50, 3)) * 10.0 ** rng.uniform(-3, 3, size=(50, 3))
     mine = drive_gradients(make(traj_hp), seq)
     ref = drive_gradients(_reference(family, traj_hp), seq)
-    check("equals optbench's reference on a fixed gradient sequence", np.max(np.abs(mine - ref)),
-          1e-10, " (50 seeded steps, |g| from 1e-3 to 1e3)")
+    check(
+        "equals optbench's reference on a fixed gradient sequence",
+        np.max(np.abs(mine - ref)),
+        1e-10,
+        " (50 seeded steps, |g| from 1e-3 to 1e3)",
+    )
     result = compare(make(traj_hp), _reference(family, traj_hp), "rosenbrock", steps, atol=1e-10)
     where = "" if result.agree else f"; first divergence at step {result.first_divergence}"
-    check("equals optbench's reference on a Rosenbrock trajectory", result.abs_diff.max(), 1e-10,
-          f" ({steps} steps, float64{where})")
+    check(
+        "equals optbench's reference on a Rosenbrock trajectory",
+        result.abs_diff.max(),
+        1e-10,
+        f" ({steps} steps, float64{where})",
+    )
     return ConformanceReport(family, facts, tuple(sorted(ignored)))
