@@ -81,7 +81,8 @@ TEXT = {
 
 
 def style(theme: str, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The colours and words for ``theme`` and ``lang``; the names are checked as the race checks them."""
+    """The colours and words for ``theme`` and ``lang``; the names are checked as the race
+    checks them."""
     race_style(theme, lang)
     return THEMES[theme], TEXT[lang]
 

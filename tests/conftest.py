@@ -5,7 +5,8 @@ import os
 import jax
 import pytest
 
-# Reuse compiled XLA programs across test processes and runs (module-scope fixtures reuse them within one).
+# Reuse compiled XLA programs across test processes and runs (module-scope fixtures reuse
+# them within one).
 _cache = os.environ.get(
     "OPTBENCH_TEST_JAX_CACHE", os.path.join(os.path.dirname(__file__), "..", ".jax_cache")
 )

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from optbench.cli import main
+from optbench.render import read_trajectories_csv
+
 
 def gif_info(path):
     with Image.open(path) as im:
         return im.n_frames, im.size, dict(im.info)
 
-
-from optbench.cli import main
-from optbench.render import read_trajectories_csv
 
 ARGS = [
     "race",

@@ -80,8 +80,8 @@ def test_first_command_outputs_are_named_in_the_readme(name):
 
 
 def _commands() -> list[tuple[str, str]]:
-    """Concrete ``optbench ...`` command lines in the README's shell blocks, with the transcript that
-    follows each ``$`` command (empty for plain command blocks). Usage lines are skipped."""
+    """Concrete ``optbench ...`` command lines in the README's shell blocks, with the transcript
+    that follows each ``$`` command (empty for plain command blocks). Usage lines are skipped."""
     ref = (README.index(START), README.index(END))
     found = []
     for m in re.finditer(r"```(\w*)\n(.*?)```", README, re.S):

@@ -5,16 +5,16 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
+import optbench
+from optbench import render
+from optbench.render._animate import build
+from optbench.render._gif import gif_delay_ms
+
 
 def gif_info(path):
     with Image.open(path) as im:
         return im.n_frames, im.size, dict(im.info)
 
-
-import optbench
-from optbench import render
-from optbench.render._animate import build
-from optbench.render._gif import gif_delay_ms
 
 STEPPERS = ["sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05"]
 

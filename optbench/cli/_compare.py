@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         "",
         (
             f"{len(cfg['problems'])} problem(s), {cfg['steps']} steps, {cfg['seeds']} seeds; each "
-            "stepper's best configuration by mean final loss. Intervals: seeded percentile bootstrap "
-            "(95%) over seeds. Diverged: fraction of the stepper's grid runs that diverged (counted "
-            "as failures)."
+            "stepper's best configuration by mean final loss. Intervals: seeded percentile "
+            "bootstrap (95%) over seeds. Diverged: fraction of the stepper's grid runs that "
+            "diverged (counted as failures)."
         ),
         "",
         cmp.table(),

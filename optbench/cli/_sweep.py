@@ -1,4 +1,5 @@
-"""``optbench sweep PROBLEM STEPPER --grid ...``: a hyperparameter grid x seeds in one compiled call.
+"""``optbench sweep PROBLEM STEPPER --grid ...``: a hyperparameter grid x seeds in one
+compiled call.
 
 Writes ``results.csv``, ``run.json``, ``sensitivity.png`` and ``heatmap.png`` (when two
 hyperparameters vary) into ``-o DIR`` and prints the best configurations. Finished chunks are kept

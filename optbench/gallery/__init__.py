@@ -2,11 +2,12 @@
 
 A scene is a module in ``optbench.gallery`` named ``_s<NN>_<name>.py`` that defines
 
-- ``NAME`` (what ``--only`` takes), ``TITLE``, ``CAPTION`` and ``REPRODUCE`` (the exact ``optbench ...``
-  command or Python code that makes the picture), and
+- ``NAME`` (what ``--only`` takes), ``TITLE``, ``CAPTION`` and ``REPRODUCE`` (the exact
+  ``optbench ...`` command or Python code that makes the picture), and
 - ``render(out: Path, quick: bool) -> list[Path]``, which writes the scene's files into ``out``.
 
-``build(out, only=None, quick=False)`` renders the chosen scenes and writes ``README.md`` beside them.
+``build(out, only=None, quick=False)`` renders the chosen scenes and writes ``README.md`` beside
+them.
 """
 
 from __future__ import annotations

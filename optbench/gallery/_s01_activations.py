@@ -1,4 +1,5 @@
-"""Activation functions and their derivatives (the derivatives by JAX, as backpropagation uses them)."""
+"""Activation functions and their derivatives (the derivatives by JAX, as backpropagation
+uses them)."""
 
 from pathlib import Path
 

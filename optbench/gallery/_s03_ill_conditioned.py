@@ -8,8 +8,8 @@ NAME = "ill_conditioned"
 TITLE = "An ill-conditioned valley: gradient descent at 0.5, 0.95 and 1.05 × η_max"
 CAPTION = (
     "f = ½xᵀAx with Hessian eigenvalues 1 and 20, rotated by 0.5 rad, so η_max = 2/λ_max = 0.1 "
-    "(`optbench lr quadratic:kappa=20,angle=0.5`). At 0.5·η_max the path goes straight down the steep "
-    "direction and then crawls along the valley; at 0.95·η_max it zigzags across the valley "
+    "(`optbench lr quadratic:kappa=20,angle=0.5`). At 0.5·η_max the path goes straight down the "
+    "steep direction and then crawls along the valley; at 0.95·η_max it zigzags across the valley "
     "(|1 − ηλ_max| = 0.9); at 1.05·η_max the zigzag grows by 1.1 per step and the run diverges."
 )
 REPRODUCE = """\

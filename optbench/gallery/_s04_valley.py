@@ -7,10 +7,10 @@ from optbench.gallery._race import race
 NAME = "valley_momentum"
 TITLE = "The same valley: gradient descent vs momentum vs Nesterov"
 CAPTION = (
-    "On the κ = 20 valley, plain gradient descent at η = 0.05 needs hundreds of steps along the flat "
-    "direction. Heavy-ball momentum (β = 0.6) and Nesterov (β = 0.6) at the same η accumulate "
-    "speed along the valley floor and reach the minimum several times sooner; Nesterov's look-ahead "
-    "damps the overshoot."
+    "On the κ = 20 valley, plain gradient descent at η = 0.05 needs hundreds of steps along the "
+    "flat direction. Heavy-ball momentum (β = 0.6) and Nesterov (β = 0.6) at the same η accumulate "
+    "speed along the valley floor and reach the minimum several times sooner; Nesterov's "
+    "look-ahead damps the overshoot."
 )
 REPRODUCE = """\
 optbench race quadratic:kappa=20,angle=0.5 sgd:lr=0.05 momentum:lr=0.05,beta=0.6 \\

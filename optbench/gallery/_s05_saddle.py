@@ -14,7 +14,7 @@ CAPTION = (
 REPRODUCE = """\
 optbench race saddle sgd:lr=0.05 adam:lr=0.02 --start=1,0 --steps 100
 optbench race saddle sgd:lr=0.05 momentum:lr=0.02 rmsprop:lr=0.02 adam:lr=0.02 --start=1,0.001 --steps 100
-"""
+"""  # noqa: E501
 
 
 def render(out: Path, quick: bool) -> list[Path]:

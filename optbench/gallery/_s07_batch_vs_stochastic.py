@@ -22,7 +22,7 @@ runs = [optbench.run(surface, f"sgd:lr={0.95 * eta_max}", 300),
         optbench.run(networks.problem("linear", "two_gaussians", batch_size=10).surface(), "sgd:lr=0.1", 300),
         optbench.run(networks.problem("linear", "two_gaussians", batch_size=1).surface(), "sgd:lr=0.1", 300)]
 render.animate(runs, surface, "batch_vs_stochastic.gif")
-"""
+"""  # noqa: E501
 
 
 def render(out: Path, quick: bool) -> list[Path]:

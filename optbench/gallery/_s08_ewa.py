@@ -10,8 +10,8 @@ from optbench.gallery._figure import PALETTE, figure
 NAME = "ewa"
 TITLE = "Exponentially weighted averages and bias correction"
 CAPTION = (
-    "v_t = β v_{t-1} + (1 − β) θ_t with v_0 = 0 starts far too low; dividing by 1 − β^t "
-    "(the correction Adam applies to both moments) removes the start-up bias. β = 0.9 averages about "
+    "v_t = β v_{t-1} + (1 − β) θ_t with v_0 = 0 starts far too low; dividing by 1 − β^t (the "
+    "correction Adam applies to both moments) removes the start-up bias. β = 0.9 averages about "
     "1/(1 − β) = 10 points, β = 0.98 about 50 and lags more."
 )
 REPRODUCE = """\

@@ -7,9 +7,9 @@ from optbench.gallery._command import command
 NAME = "logreg_vs_mlp"
 TITLE = "Logistic regression vs a multilayer perceptron on concentric circles"
 CAPTION = (
-    "A single sigmoid neuron draws one straight boundary, so on two concentric circles it stays near "
-    "chance (about 50%). Two hidden tanh layers bend the boundary into a closed curve and reach about "
-    "100%. Both are trained by the same Adam stepper on the same data."
+    "A single sigmoid neuron draws one straight boundary, so on two concentric circles it stays "
+    "near chance (about 50%). Two hidden tanh layers bend the boundary into a closed curve and "
+    "reach about 100%. Both are trained by the same Adam stepper on the same data."
 )
 REPRODUCE = """\
 optbench train circles --model logistic --epochs 60 -o logistic

@@ -5,10 +5,10 @@ from pathlib import Path
 NAME = "zero_init"
 TITLE = "Zero initialization: every hidden unit learns the same thing"
 CAPTION = (
-    "The same 2-4-1 sigmoid network trained on XOR by gradient descent, from zero weights (left) and "
-    "from random weights with variance 1/fan_in (right). From zeros, every hidden unit gets the same "
-    "gradient at every step, so their weights move as one line and the network behaves like a single "
-    "hidden unit; random initialization breaks the symmetry."
+    "The same 2-4-1 sigmoid network trained on XOR by gradient descent, from zero weights (left) "
+    "and from random weights with variance 1/fan_in (right). From zeros, every hidden unit gets "
+    "the same gradient at every step, so their weights move as one line and the network behaves "
+    "like a single hidden unit; random initialization breaks the symmetry."
 )
 REPRODUCE = """\
 from optbench.networks import _pictures, _plots

@@ -20,7 +20,7 @@ lrs = np.logspace(-5, 0, 25)
 res = {name: optbench.sweep("rosenbrock", name, {"lr": lrs}, steps=500)
        for name in ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")}
 plots.sensitivity(res, "lr_sensitivity.png", eta_max=optbench.analysis.lr_limits("rosenbrock").eta_max)
-"""
+"""  # noqa: E501
 
 
 def render(out: Path, quick: bool) -> list[Path]:

@@ -78,7 +78,8 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
 
 
 class _Counter:
-    """The step counter, typeset with Pillow into a fixed box (matplotlib text costs ~1 ms a frame)."""
+    """The step counter, typeset with Pillow into a fixed box (matplotlib text costs ~1 ms a
+    frame)."""
 
     def __init__(self, canvas: FigureCanvasAgg, ax, colours: dict, widest: str):
         path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
@@ -176,8 +177,9 @@ def build(
 ) -> SimpleNamespace:
     """The figure with its static background drawn and its moving artists made (not yet drawn).
 
-    Returned as a namespace ``(fig, canvas, axes, moving, colours, words, bounds, path_colours)``; tests use it to
-    map data coordinates to pixels exactly as :func:`animate` does.
+    Returned as a namespace
+    ``(fig, canvas, axes, moving, colours, words, bounds, path_colours)``; tests use it to map
+    data coordinates to pixels exactly as :func:`animate` does.
     """
     colours, words = style(theme, lang)
     paths = _paths(trajectories)
@@ -296,7 +298,8 @@ def animate(
     """Animate trajectories on a 2-D surface; write ``path`` (.gif, .mp4 or .png) and return it.
 
     Args:
-      trajectories: :class:`optbench.Trajectory` objects (2-D parameters), e.g. from ``optbench.race``.
+      trajectories: :class:`optbench.Trajectory` objects (2-D parameters), e.g. from
+        ``optbench.race``.
       surface: the :class:`~optbench.surfaces.Surface` they ran on.
       path: the output file; its suffix picks the format (``.png`` writes the last frame).
       fps, duration: frames per second and length in seconds; frames are evenly decimated steps.

@@ -15,7 +15,8 @@ from optbench._io import write_text
 
 
 def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
-    """One row per (step, stepper): step, stepper label, coordinates x0..x{d-1}, loss (repr floats)."""
+    """One row per (step, stepper): step, stepper label, coordinates x0..x{d-1}, loss (repr
+    floats)."""
     d = np.asarray(trajectories[0].params).shape[1]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -28,7 +29,8 @@ def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
 
 
 def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, np.ndarray]]:
-    """``{label: {"params": (steps+1, d), "loss": (steps+1,)}}`` read back from ``trajectories.csv``."""
+    """``{label: {"params": (steps+1, d), "loss": (steps+1,)}}`` read back from
+    ``trajectories.csv``."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]

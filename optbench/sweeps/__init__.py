@@ -1,8 +1,8 @@
 """Sweeps and comparisons: every hyperparameter grid in one compiled call, honest statistics.
 
-``sweep`` runs a grid x seeds x starts as one ``jit(vmap(run))``; ``compare`` tunes several steppers
-on one budget and reports bootstrap intervals; ``optbench.sweeps.plots`` draws the results (NumPy in,
-no JAX). Attributes load lazily so the plotting module can be imported without JAX.
+``sweep`` runs a grid x seeds x starts as one ``jit(vmap(run))``; ``compare`` tunes several
+steppers on one budget and reports bootstrap intervals; ``optbench.sweeps.plots`` draws the results
+(NumPy in, no JAX). Attributes load lazily so the plotting module can be imported without JAX.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ class Comparison:
             cfg = ", ".join(f"{k}={v:.3g}" for k, v in r["best"].items())
             lines.append(
                 f"| {r['problem']} | {r['stepper']} | {cfg} | {_ci(r['final_loss'])} | "
-                f"{_ci(r['time_to_target'], '.0f')} | {r['solved']:.0%} | {r['diverged_fraction']:.0%} |"
+                f"{_ci(r['time_to_target'], '.0f')} | {r['solved']:.0%} | "
+                f"{r['diverged_fraction']:.0%} |"
             )
         return "\n".join(lines)
 

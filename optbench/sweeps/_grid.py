@@ -63,7 +63,8 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
                 grid[name] = np.linspace(lo, hi, int(count))
         elif any(":" in p for p in parts):
             raise OptbenchError(
-                f"`--grid` range for {name!r} (={','.join(parts)!r}) must be start:stop:count[:lin|log]."
+                f"`--grid` range for {name!r} (={','.join(parts)!r}) must be "
+                "start:stop:count[:lin|log]."
             )
         else:
             grid[name] = np.array([_number(p, name) for p in parts])
@@ -71,7 +72,8 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
 
 
 def check_grid(grid: Any, stepper_name: str, known: list[str]) -> dict[str, np.ndarray]:
-    """The grid as name -> 1-D float array; unknown names list the stepper's real hyperparameters."""
+    """The grid as name -> 1-D float array; unknown names list the stepper's real
+    hyperparameters."""
     if not isinstance(grid, Mapping) or not grid:
         raise OptbenchError(
             f"`grid` (={grid!r}) must be a non-empty mapping like {{'lr': [0.01, 0.1]}}."

@@ -17,7 +17,8 @@ KINDS = ("", "nan", "inf", "blow-up", "stalled", "invalid")
 def coco_targets(
     f_min: float, high: float = 1e2, low: float = 1e-8, per_decade: int = 5
 ) -> np.ndarray:
-    r"""COCO-style targets :math:`f_{min} + 10^{k}`, k from log10(high) down to log10(low), 5 per decade.
+    r"""COCO-style targets :math:`f_{min} + 10^{k}`, k from log10(high) down to log10(low),
+    5 per decade.
 
     Reference: Hansen et al. (2021), COCO: a platform for comparing continuous optimizers in a
     black-box setting, Optimization Methods and Software 36(1).
@@ -27,7 +28,8 @@ def coco_targets(
 
 
 def first_hits(loss: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """(runs, targets): the first step whose loss is <= each target, -1 if never (NaN never hits)."""
+    """(runs, targets): the first step whose loss is <= each target, -1 if never (NaN never
+    hits)."""
     loss = np.asarray(loss)
     run_min = np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss).T, axis=0)
     return first_hits_time_major(run_min, thresholds(targets, run_min.dtype))
@@ -178,7 +180,8 @@ class SweepResult:
         return pd.DataFrame(self.columns())
 
     def best(self) -> dict[str, Any]:
-        """The configuration with the smallest mean final loss over seeds and starts (failures = inf)."""
+        """The configuration with the smallest mean final loss over seeds and starts
+        (failures = inf)."""
         keys, groups = self.groups()
         scores = [np.mean(np.where(self.failed[g], np.inf, self.final_loss[g])) for g in groups]
         i = int(np.argmin(scores))

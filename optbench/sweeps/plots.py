@@ -27,7 +27,8 @@ def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
 
 
 def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per value of ``name``: the best (over other hyperparameters) mean final loss; diverged flag."""
+    """Per value of ``name``: the best (over other hyperparameters) mean final loss; diverged
+    flag."""
     values = np.unique(res.hparams[name])
     means, failed = [], []
     for v in values:
@@ -52,8 +53,8 @@ def sensitivity(
     eta_max: float | None = None,
     title: str = "",
 ) -> Path:
-    """Final loss (mean over seeds, best over other hyperparameters) against ``hparam``, one line per
-    stepper; an x marks values where every run diverged, a dashed line marks eta_max."""
+    """Final loss (mean over seeds, best over other hyperparameters) against ``hparam``, one line
+    per stepper; an x marks values where every run diverged, a dashed line marks eta_max."""
     fig = _figure()
     ax = fig.add_subplot()
     for i, (label, res) in enumerate(results.items()):
@@ -107,8 +108,8 @@ def _Rect(*a, **k):
 
 
 def run_length_ecdf(runs: Mapping[str, np.ndarray], steps: int, path: Any, title: str = "") -> Path:
-    """COCO run-length ECDF: for each stepper, the fraction of (problem, target, seed) triples solved
-    within t steps. ``runs[label]`` holds first-hit steps, -1 (or failure) meaning never."""
+    """COCO run-length ECDF: for each stepper, the fraction of (problem, target, seed) triples
+    solved within t steps. ``runs[label]`` holds first-hit steps, -1 (or failure) meaning never."""
     fig = _figure()
     ax = fig.add_subplot()
     t = np.arange(steps + 1)
