@@ -5,11 +5,16 @@ call and one warm-up call, for each contender):
   optbench   optbench.sweep(...), end to end (table included), trajectories recorded or not;
   device     the same sweep's time inside the compiled call only;
   optax      optax.adam under jit(vmap(lax.scan)), written the straightforward way, in this
-             process: under the XLA flags optbench's import sets (each loop compiled whole), which
-             make it faster too;
+             process: under the same process settings as optbench (with optbench.configure, each
+             loop compiled whole, which makes it faster too);
   torch      a torch.optim.Adam loop over a few configurations, extrapolated per configuration.
 
-Run: python benchmarks/sweep_bench.py [--sizes 1 100 10000] [--repeats 5]
+By default the process is set up the documented way first,
+``optbench.configure(cpu_devices="all", compile_loops_whole=True)``; ``--no-configure`` measures a
+process left as it is (one CPU device, XLA's default loops), and ``--keep-freed-memory`` adds
+``keep_freed_memory=True``.
+
+Run: python benchmarks/sweep_bench.py [--sizes 1 100 10000] [--repeats 5] [--no-configure]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 import optax
 
 import optbench
+import optbench._config
 
 STEPS = 1000
 START = (-1.5, 2.0)
@@ -71,8 +77,8 @@ def torch_rate(lrs: np.ndarray, configs: int = 3) -> float:
 
 
 def median_time(fn, repeats: int) -> float:
-    # compile, then one more untimed call: the first calls also grow the process's heap (optbench
-    # keeps freed memory for reuse), which later calls, as in any longer session, do not pay
+    # compile, then one more untimed call: the first calls also grow the process's heap, which
+    # later calls, as in any longer session, do not pay
     fn()
     fn()
     times = []
@@ -87,7 +93,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 10_000])
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--no-configure", action="store_true", help="leave the process as it is")
+    ap.add_argument("--keep-freed-memory", action="store_true", help="configure malloc too")
     args = ap.parse_args()
+    if not args.no_configure:
+        memory = True if args.keep_freed_memory else None
+        optbench.configure(cpu_devices="all", compile_loops_whole=True, keep_freed_memory=memory)
+    print(f"settings: {optbench._config.settings()}")
     print(f"devices: {jax.devices()}; steps {STEPS}; medians of {args.repeats}")
     try:
         torch = torch_rate(np.logspace(-4, 0, 3))

@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from optbench._cache import CompileCache
 from optbench._errors import OptbenchError
 
 from ._data import Dataset, dataset
@@ -28,15 +29,12 @@ from ._losses import DEFAULT_LOSS, accuracy, loss_fn
 from ._models import Model
 from ._zoo import model_for
 
-_COMPILED: dict[Hashable, Callable] = {}
+_COMPILED = CompileCache(32)
 
 
 def compiled(key: Hashable, make: Callable[[], Callable]) -> Callable:
     """``jax.jit(make())``, made once per ``key``, so equal problems share compiles."""
-    fn = _COMPILED.get(key)
-    if fn is None:
-        fn = _COMPILED[key] = jax.jit(make())
-    return fn
+    return _COMPILED.get(key, lambda: jax.jit(make()))
 
 
 def _targets(data: Dataset, model: Model) -> np.ndarray:

@@ -1,5 +1,3 @@
-import sys
+from optbench.cli import console_main
 
-from optbench.cli import main
-
-sys.exit(main())
+console_main()

@@ -2,7 +2,8 @@
 
 Data flows one way: problem + stepper -> compiled run -> :class:`Trajectory` (NumPy arrays).
 Numeric hyperparameters stay traced, so a new learning rate reuses the compiled run and
-``jax.vmap`` over a grid of hyperparameters, starts or seeds is one compile (see ``optbench.sweep``).
+``jax.vmap`` over a grid of hyperparameters, starts or seeds is one compile (see
+``optbench.sweep``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._cache import CompileCache
 from ._errors import OptbenchError
 from .steppers._base import Stepper
 
@@ -28,16 +30,17 @@ class Trajectory:
     """One run of one stepper on one problem, as NumPy arrays.
 
     Attributes:
-      params: the iterates, ``(steps + 1, d)`` for surfaces (the start first); for networks a pytree of
-        such stacks, or None when parameters were not recorded.
-      loss: ``(steps + 1,)`` the loss at each iterate (for a noisy or minibatch problem, the loss the
-        stepper saw at that step; the last entry is the full loss at the final iterate).
+      params: the iterates, ``(steps + 1, d)`` for surfaces (the start first); for networks a
+        pytree of such stacks, or None when parameters were not recorded.
+      loss: ``(steps + 1,)`` the loss at each iterate (for a noisy or minibatch problem, the loss
+        the stepper saw at that step; the last entry is the full loss at the final iterate).
       grad_norm: ``(steps,)`` the norm of the gradient the stepper received at each step.
       update_norm: ``(steps,)`` the norm of each applied update.
       diverged_at: None, or the first step whose loss or parameters were not finite or beyond the
         problem's blow-up bound. From there on the run is frozen at the last good iterate.
       label, stepper, hparams: the stepper's display label, registry name and hyperparameters.
-      problem: the problem's description (``describe()``), start, steps, key, dtype: how to rerun it.
+      problem: the problem's description (``describe()``), start, steps, key, dtype: how to
+        rerun it.
       extras: problem-specific records (e.g. per-epoch network metrics).
     """
 
@@ -89,15 +92,18 @@ def resolve_problem(problem: Any) -> Any:
         return problem
     if callable(problem):
         raise OptbenchError(
-            "`problem` is a plain function; wrap it as optbench.surfaces.Surface(fn, bounds=..., start=...)."
+            "`problem` is a plain function; wrap it as "
+            "optbench.surfaces.Surface(fn, bounds=..., start=...)."
         )
     raise OptbenchError(
-        f"`problem` (={problem!r}) must be a surface, a network problem or a name like 'rosenbrock'."
+        f"`problem` (={problem!r}) must be a surface, a network problem or a name like "
+        "'rosenbrock'."
     )
 
 
 def resolve_stepper(stepper: Any) -> Any:
-    """A stepper from a :class:`Stepper`, an ``optax.GradientTransformation`` or a spec (``"adam:lr=0.01"``)."""
+    """A stepper from a :class:`Stepper`, an ``optax.GradientTransformation`` or a spec
+    (``"adam:lr=0.01"``)."""
     if isinstance(stepper, str):
         from . import steppers
         from ._spec import parse_spec
@@ -107,7 +113,8 @@ def resolve_stepper(stepper: Any) -> Any:
     if hasattr(stepper, "init") and hasattr(stepper, "update"):
         return stepper
     raise OptbenchError(
-        f"`stepper` (={stepper!r}) must be an optbench stepper, an optax.GradientTransformation or a name like 'adam:lr=0.01'."
+        f"`stepper` (={stepper!r}) must be an optbench stepper, an "
+        "optax.GradientTransformation or a name like 'adam:lr=0.01'."
     )
 
 
@@ -130,7 +137,8 @@ def dtype_context(dtype: str):
 
 
 def split_hparams(stepper: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(numeric, static): numeric hyperparameters are traced; strings, bools and schedules are compiled in."""
+    """(numeric, static): numeric hyperparameters are traced; strings, bools and schedules are
+    compiled in."""
     hp = dict(getattr(stepper, "hparams", {}) or {})
     if getattr(stepper, "factory", None) is None:
         return {}, hp
@@ -161,7 +169,8 @@ def _select(pred: jax.Array, a: Any, b: Any) -> Any:
 def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = True) -> Callable:
     """The un-jitted run ``(hparams, x0, key) -> dict of arrays``; jit it, or vmap then jit it.
 
-    ``hparams`` holds the stepper's numeric hyperparameters (traced); everything else is compiled in.
+    ``hparams`` holds the stepper's numeric hyperparameters (traced); everything else is
+    compiled in.
     """
     numeric, static = split_hparams(stepper)
     factory = getattr(stepper, "factory", None)
@@ -225,15 +234,20 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
     return one
 
 
-_COMPILED: dict[Hashable, Callable] = {}
+_COMPILED = CompileCache(32)  # compiled runs, by value (see optbench._cache)
 
 
 def _stepper_key(stepper: Any) -> Hashable:
+    """What determines a stepper's compiled run: its factory and switches, or the whole stepper.
+
+    Numeric hyperparameters are traced, so only their names count; a stepper without a factory
+    (an optax transform) is keyed by value: equal transforms share one compile.
+    """
     numeric, static = split_hparams(stepper)
     factory = getattr(stepper, "factory", None)
     if factory is None:
-        return ("fixed", id(stepper))
-    return (factory, tuple(sorted((k, repr(v)) for k, v in static.items())), tuple(sorted(numeric)))
+        return ("fixed", stepper)
+    return (factory, tuple(sorted(static.items())), tuple(sorted(numeric)))
 
 
 def compiled_run(
@@ -241,11 +255,9 @@ def compiled_run(
 ) -> Callable:
     """The jitted run for this (problem, stepper kind, steps, dtype), compiled once and reused."""
     key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params)
-    fn = _COMPILED.get(key)
-    if fn is None:
-        fn = jax.jit(trajectory_fn(problem, stepper, steps, record_params))
-        _COMPILED[key] = fn
-    return fn
+    return _COMPILED.get(
+        key, lambda: jax.jit(trajectory_fn(problem, stepper, steps, record_params))
+    )
 
 
 def hparam_arrays(stepper: Any, dtype: str) -> dict[str, jax.Array]:
@@ -271,11 +283,14 @@ def run(
     dtype: str = "float32",
     record_params: bool = True,
 ) -> Trajectory:
-    """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default if None).
+    """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default
+    if None).
 
     Args:
-      problem: a :class:`~optbench.surfaces.Surface`, a network problem, or a spec like ``"rosenbrock"``.
-      stepper: an optbench stepper, an ``optax.GradientTransformation`` or a spec like ``"adam:lr=0.01"``.
+      problem: a :class:`~optbench.surfaces.Surface`, a network problem, or a spec like
+        ``"rosenbrock"``.
+      stepper: an optbench stepper, an ``optax.GradientTransformation`` or a spec like
+        ``"adam:lr=0.01"``.
       steps: number of updates, > 0.
       start: the start point (shape ``(d,)`` for surfaces).
       key: integer seed for gradient noise and minibatches.
@@ -336,7 +351,8 @@ def race(
     """Run several steppers on one problem from one start; one :class:`Trajectory` each."""
     if isinstance(steppers, (str, Stepper)) or not isinstance(steppers, Sequence) or not steppers:
         raise OptbenchError(
-            "`steppers` must be a non-empty list of steppers or specs like ['sgd:lr=0.001', 'adam']."
+            "`steppers` must be a non-empty list of steppers or specs like "
+            "['sgd:lr=0.001', 'adam']."
         )
     problem = resolve_problem(problem)
     return [run(problem, s, steps, start=start, key=key, dtype=dtype) for s in steppers]

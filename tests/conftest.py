@@ -5,6 +5,12 @@ import os
 import jax
 import pytest
 
+import optbench
+
+# The suite's own process-wide settings, made before any JAX computation: two CPU devices (the
+# sharded sweep paths run on any machine) and loops compiled whole, as the command line does.
+optbench.configure(cpu_devices=2, compile_loops_whole=True)
+
 # Reuse compiled XLA programs across test processes and runs (module-scope fixtures reuse
 # them within one).
 _cache = os.environ.get(

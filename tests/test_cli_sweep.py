@@ -154,7 +154,7 @@ def test_four_devices_give_the_same_results_as_one(monkeypatch):
         "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
         "JAX_PLATFORMS": "cpu",
     }
-    env.pop("JAX_NUM_CPU_DEVICES", None)  # set by optbench's own import in this process
+    env.pop("JAX_NUM_CPU_DEVICES", None)  # the device count is the XLA flag alone
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_shard_{os.getpid()}.npy")
     subprocess.run([sys.executable, "-c", code.replace("OUT", path)], env=env, check=True)
     four = np.load(path)

@@ -106,7 +106,7 @@ def test_new_values_do_not_recompile():
     fns = [f for k, f in sweep_module._COMPILED.items() if k[0] == "fast" and k[3] == 17]
     sweep("quadratic", "sgd", {"lr": [0.05, 0.15, 0.25]}, 17)
     assert len(fns) == 1 and fns[0]._cache_size() == 1
-    assert len([k for k in sweep_module._COMPILED if k[0] == "fast" and k[3] == 17]) == 1
+    assert len([k for k, _ in sweep_module._COMPILED.items() if k[0] == "fast" and k[3] == 17]) == 1
 
 
 def test_resume_reads_finished_chunks(tmp_path):
@@ -161,72 +161,58 @@ def test_parse_grid():
             parse_grid(bad)
 
 
-def test_freed_memory_is_kept_for_reuse_unless_turned_off():
+def test_freed_memory_is_kept_only_when_asked_for():
     import subprocess
     import sys
 
-    code = "from optbench._memory import keep_freed_memory as k; print(k(), k())"
-    for env, want in [({}, "True True"), ({"OPTBENCH_KEEP_MEMORY": "0"}, "False False")]:
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split("\n")[0]
-        assert out == (want if sys.platform == "linux" else "False False")
+    code = (
+        "import numpy as np, optbench; from optbench import _memory;"
+        "optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 4)}, 5);"
+        "print(_memory.kept, optbench.configure(keep_freed_memory=True)['keep_freed_memory'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ("False True" if sys.platform == "linux" else "False False")
 
 
-def test_record_buffers_are_reused_in_place_and_never_one_a_result_holds():
-    from optbench import _memory
-
-    grid = {"lr": np.logspace(-3, -1, 40)}
-    first = sweep("rosenbrock", "adam", grid, 50, keep_trajectories=True)
-    held = first.losses.copy(), first.params.copy()
-    spare = {k[0]: v for k, v in _memory._SPARE.items() if k[1] == (51, 40)}
-    # one device: the records are the result's own arrays (no copy), only the running minimum
-    # goes back; it is written in place by the next call of the same shape
-    assert set(spare) == {"run_min"}
-    where = spare["run_min"].unsafe_buffer_pointer()
-    again = sweep("rosenbrock", "adam", {"lr": grid["lr"][::-1]}, 50, keep_trajectories=True)
-    now = {k[0]: v for k, v in _memory._SPARE.items() if k[1] == (51, 40)}
-    assert now["run_min"].unsafe_buffer_pointer() == where
-    np.testing.assert_array_equal(first.losses, held[0])  # untouched by the second sweep
-    np.testing.assert_array_equal(first.params, held[1])
-    # every row rewritten: the runs, now in reverse order, and their first hits searched anew
-    # (a run's place among the vector lanes may change float32 rounding, never more)
-    np.testing.assert_allclose(again.losses, first.losses[::-1], rtol=2e-5)
-    np.testing.assert_array_equal(again.hits, first_hits(again.losses, again.targets))
+def test_record_buffers_handed_from_chunk_to_chunk_leave_every_chunk_intact():
+    # chunks of 16 runs: each chunk's compiled call writes into the buffers the one before gave
+    # back; every chunk's rows must still be its own runs, equal to a one-chunk sweep's
+    grid = {"lr": np.logspace(-3, -1, 48)}
+    whole = sweep("rosenbrock", "adam", grid, 30, keep_trajectories=True)
+    chunked = sweep("rosenbrock", "adam", grid, 30, keep_trajectories=True, chunk_size=16)
+    np.testing.assert_array_equal(chunked.hits, first_hits(chunked.losses, chunked.targets))
+    np.testing.assert_allclose(chunked.losses, whole.losses, rtol=2e-5)
+    np.testing.assert_allclose(chunked.params, whole.params, rtol=2e-5)
+    np.testing.assert_array_equal(chunked.hits, whole.hits)
 
 
-def test_records_copied_off_several_devices_are_reused(monkeypatch):
-    from optbench import _memory
+def test_a_sweep_keeps_no_buffer_or_thread_after_it_returns():
+    import gc
+    import threading
 
-    if jax.device_count() < 2:
-        pytest.skip("one device: records are never copied")
-    n = 256 * jax.device_count()
+    n = 256 * max(2, jax.device_count())  # several devices: the copy threads run
     grid = {"lr": np.logspace(-3, -1, n)}
-    first = sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
-    keys = {k[0] for k in _memory._SPARE if k[1][-1] == n}
-    assert keys == {"run_min", "loss", "params"}
-    again = sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
-    np.testing.assert_array_equal(again.params, first.params)
-    np.testing.assert_array_equal(again.hits, first.hits)
-    monkeypatch.setenv("OPTBENCH_KEEP_MEMORY", "0")  # nothing is kept
-    _memory._SPARE.clear()
-    sweep("rosenbrock", "adam", grid, 12, keep_trajectories=True)
-    assert not _memory._SPARE
+    sweep("rosenbrock", "adam", grid, 8, keep_trajectories=True)  # compiled
+    gc.collect()
+    threads, arrays = {t.name for t in threading.enumerate()}, len(jax.live_arrays())
+    result = sweep("rosenbrock", "adam", grid, 8, keep_trajectories=True)
+    assert result.params.shape == (n, 9, 2)
+    del result
+    gc.collect()
+    assert {t.name for t in threading.enumerate()} == threads
+    assert len(jax.live_arrays()) == arrays
 
 
 def test_loops_compile_whole_with_the_same_results():
     import subprocess
     import sys
 
-    # optbench's import asks XLA:CPU to compile each loop into one kernel ...
+    # the suite's configure(compile_loops_whole=True) asks XLA:CPU for one kernel a loop ...
     scan = jax.jit(lambda x: jax.lax.scan(lambda c, _: (c * 0.5 + 1, c), x, None, length=300))
     assert "xla_cpu_small_call" in scan.lower(jnp.ones(3000)).compile().as_text()
-    # ... unless told not to, or the user set XLA's backend options; the results are bit for bit
-    # those of XLA's op-by-op loops
+    # ... and a process that never calls it runs XLA's op-by-op loops, bit for bit the same
     code = (
         "import os, numpy as np, optbench; print(os.environ.get('XLA_FLAGS', ''));"
         "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 30)}, 200,"
@@ -234,7 +220,7 @@ def test_loops_compile_whole_with_the_same_results():
     )
     mine = sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 30)}, 200, keep_trajectories=True)
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_loops_{os.getpid()}.npy")
-    env = {**os.environ, "XLA_FLAGS": "", "JAX_NUM_CPU_DEVICES": "1", "OPTBENCH_WHOLE_LOOPS": "0"}
+    env = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "JAX_NUM_CPU_DEVICES")}
     out = subprocess.run(
         [sys.executable, "-c", code.replace("OUT", path)],
         env=env,
@@ -242,23 +228,13 @@ def test_loops_compile_whole_with_the_same_results():
         text=True,
         check=True,
     ).stdout
-    assert "small_while_loop" not in out
+    assert out.strip() == ""
     np.testing.assert_array_equal(np.load(path), mine.params)
     os.unlink(path)
-    flags = "--xla_backend_extra_options=xla_cpu_x=1"
-    show = "import os, optbench; print(os.environ['XLA_FLAGS'])"
-    out = subprocess.run(
-        [sys.executable, "-c", show],
-        env={**os.environ, "XLA_FLAGS": flags},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert out.strip() == flags
 
 
-def test_spare_buffers_are_one_a_key_and_four_keys_at_most():
-    from optbench import _memory
+def test_a_buffer_pool_keeps_one_buffer_a_key_and_four_keys_at_most():
+    from optbench._memory import BufferPool
 
     class Buffer:
         def __init__(self, deleted=False):
@@ -267,17 +243,12 @@ def test_spare_buffers_are_one_a_key_and_four_keys_at_most():
         def is_deleted(self):
             return self.deleted
 
-    saved = dict(_memory._SPARE)
-    _memory._SPARE.clear()
-    try:
-        kept = [Buffer() for _ in range(5)]
-        for i, b in enumerate(kept):
-            _memory.give_back(("k", i), b)
-        assert list(_memory._SPARE) == [("k", i) for i in range(1, 5)]  # the oldest went
-        assert _memory.take_buffer(("k", 4), lambda: "new") is kept[4]
-        assert _memory.take_buffer(("k", 4), lambda: "new") == "new"  # taken once
-        _memory.give_back(("k", 9), Buffer(deleted=True))  # donated away meanwhile: not reused
-        assert _memory.take_buffer(("k", 9), lambda: "new") == "new"
-    finally:
-        _memory._SPARE.clear()
-        _memory._SPARE.update(saved)
+    pool = BufferPool()
+    kept = [Buffer() for _ in range(5)]
+    for i, b in enumerate(kept):
+        pool.give(("k", i), b)
+    assert len(pool) == 4 and pool.take(("k", 0), lambda: "new") == "new"  # the oldest went
+    assert pool.take(("k", 4), lambda: "new") is kept[4]
+    assert pool.take(("k", 4), lambda: "new") == "new"  # taken once
+    pool.give(("k", 9), Buffer(deleted=True))  # donated away meanwhile: not reused
+    assert pool.take(("k", 9), lambda: "new") == "new"

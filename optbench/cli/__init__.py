@@ -58,8 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (``sys.argv[1:]`` if None); return the exit status."""
+def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) -> int:
+    """Run the command line with ``argv`` (``sys.argv[1:]`` if None); return the exit status.
+
+    ``configure_process``: make the process-wide speed settings first
+    (:func:`optbench._config.configure_command_line`), as the ``optbench`` command does for its
+    own process. Called in-process (tests, notebooks) it leaves the process as it is.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
@@ -67,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
+        if configure_process:
+            from optbench._config import configure_command_line
+
+            configure_command_line()
         module = importlib.import_module(COMMANDS[args.command][0])
         return int(module.run(args) or 0)
     except OptbenchError as err:
@@ -75,3 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("optbench: interrupted", file=sys.stderr)
         return 130
+
+
+def console_main() -> None:
+    """The ``optbench`` command: :func:`main` in a process of its own, configured for speed."""
+    sys.exit(main(configure_process=True))

@@ -24,12 +24,14 @@ TRANSPARENT = 255
 
 
 def gif_delay_ms(fps: float) -> int:
-    """The frame delay GIF can store: 10 ms units, and at least 20 ms (browsers slow shorter ones)."""
+    """The frame delay GIF can store: 10 ms units, and at least 20 ms (browsers slow shorter
+    ones)."""
     return int(max(20, 10 * round(100.0 / fps)))
 
 
 def palette_frames(count: int, samples: int = 4) -> list[int]:
-    """Which of ``count`` frames the palette is built from: the first, the last and a few between."""
+    """Which of ``count`` frames the palette is built from: the first, the last and a few
+    between."""
     return np.unique(np.linspace(0, count - 1, samples).round().astype(int)).tolist()
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._cache import CompileCache
 from .._errors import OptbenchError
-from .._memory import give_back, keep_freed_memory, take_buffer
+from .._memory import BufferPool
 from .._run import (
     _stepper_key,
     check_dtype,
@@ -39,7 +40,7 @@ from . import _fast
 from ._grid import check_grid
 from ._table import SweepResult, coco_targets, first_hits_time_major, thresholds
 
-_COMPILED: dict[Hashable, Callable] = {}
+_COMPILED = CompileCache(32)  # the sweep's compiled chunk calls and divergence replays
 _MIN_RUNS_PER_DEVICE = 256
 _CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
 
@@ -127,7 +128,6 @@ def sweep(
     Targets are :func:`coco_targets` above the problem's known minimum (``min_value``), or above
     the best loss of the whole sweep when the minimum is unknown.
     """
-    keep_freed_memory()  # chunks reuse the pages of the previous ones
     problem = resolve_problem(problem)
     steps = check_steps(steps)
     dtype = check_dtype(dtype)
@@ -298,7 +298,7 @@ def sweep(
             searched,
             size,
             len(devices),
-            tuple(sorted((k, repr(v)) for k, v in baked.items())),
+            tuple(sorted((k, np.asarray(v, dtype)) for k, v in baked.items())),
         )
         if fast:  # the buffers the fast path writes its records into (time-major, runs last)
             shapes = _fast.record_shapes(size, dim, steps, record)
@@ -309,17 +309,18 @@ def sweep(
                 for k, v in shapes.items()
             }
             spare = {k: (k, shapes[k], dtype, rec_sharding[k]) for k in shapes}  # pool keys
-        fn = _COMPILED.get(key_fn)
-        if fn is None:
+
+        def compile_chunk() -> Callable:
             if fast:
                 consts = {k: np.asarray(v, dtype) for k, v in baked.items()}
-                fn = _fast.fast_fn(
+                one = _fast.fast_fn(
                     problem, lambda hp: make(**static, **consts, **hp), steps, record, searched
                 )
-                fn = jax.jit(_per_device(fn, mesh, shapes, searched), donate_argnums=3)
-            else:
-                fn = jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
-            _COMPILED[key_fn] = fn
+                return jax.jit(_per_device(one, mesh, shapes, searched), donate_argnums=3)
+            return jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
+
+        fn = _COMPILED.get(key_fn, compile_chunk)
+        pool = BufferPool()  # record buffers handed from chunk to chunk of this sweep
         sharding = (
             None
             if mesh is None
@@ -350,7 +351,7 @@ def sweep(
                     args = jax.device_put(args, sharding)
                 if fast:  # last chunk's or sweep's buffers when free, else new ones
                     records = {
-                        k: take_buffer(
+                        k: pool.take(
                             spare[k],
                             lambda k=k: jnp.zeros(shapes[k], dtype, device=rec_sharding[k]),
                         )
@@ -381,7 +382,7 @@ def sweep(
                         ["loss", "params"] if record and mesh is not None else []
                     )
                     for k in free:
-                        give_back(spare[k], out[k])
+                        pool.give(spare[k], out[k])
                 else:
                     loss = out["loss"]
                     run_min = _running_min(loss)
@@ -473,9 +474,6 @@ def _time_major(ndim: int) -> Any:
     return jax.sharding.PartitionSpec(*([None] * (ndim - 1)), "runs")
 
 
-_COPIER: list[ThreadPoolExecutor] = []  # one pool for the process, started on first use
-
-
 def _host(*arrays: jax.Array) -> list[np.ndarray]:
     """Device arrays as NumPy: zero-copy from one CPU device; shards copied in parallel threads."""
     out = [
@@ -489,21 +487,21 @@ def _host(*arrays: jax.Array) -> list[np.ndarray]:
         for shard in a.addressable_shards
     ]
     if jobs:
-        if not _COPIER:
-            _COPIER.append(ThreadPoolExecutor(max(2, len(jax.devices())), "optbench-copy"))
 
         def put(job: tuple[np.ndarray, Any]) -> None:
             o, shard = job
             o[shard.index] = np.asarray(shard.data)  # NumPy releases the GIL while it copies
 
-        list(_COPIER[0].map(put, jobs))
+        with ThreadPoolExecutor(max(2, len(jax.devices())), "optbench-copy") as copier:
+            list(copier.map(put, jobs))
     return out
 
 
 def _kinds(
     problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype
 ):
-    """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped call)."""
+    """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped
+    call)."""
     code = np.zeros(len(idx), np.int32)
     bad = np.flatnonzero(div >= 0)
     if bad.size == 0:
@@ -512,15 +510,14 @@ def _kinds(
         "kind",
         problem.cache_key(),
         make,
-        tuple(sorted((k, repr(v)) for k, v in static.items())),
+        tuple(sorted(static.items())),
         tuple(sorted(numeric)),
         steps,
         dtype,
     )
-    fn = _COMPILED.get(key)
-    if fn is None:
-        fn = jax.jit(jax.vmap(_kind_fn(problem, lambda hp: make(**static, **hp), steps)))
-        _COMPILED[key] = fn
+    fn = _COMPILED.get(
+        key, lambda: jax.jit(jax.vmap(_kind_fn(problem, lambda hp: make(**static, **hp), steps)))
+    )
     # pad to a power of two so the replay compiles for few shapes
     m = 1 << int(np.ceil(np.log2(bad.size)))
     rows = idx[np.concatenate([bad, np.full(m - bad.size, bad[-1])])]

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import CompileCache
 from .._errors import OptbenchError
 from ._adapters import adapt
 
@@ -25,7 +26,7 @@ from ._adapters import adapt
 # rounding amplified over a few hundred steps, far below any real difference in the math
 DEFAULT_ATOL = {"float64": 1e-10, "float32": 1e-4}
 
-_GRADIENTS: dict[Any, Callable] = {}
+_GRADIENTS = CompileCache(16)
 
 
 def _surface(problem: Any) -> Any:
@@ -44,10 +45,7 @@ def _gradient_fn(surface: Any, dtype: str) -> Callable:
     import jax
 
     key = (surface.cache_key(), dtype)
-    fn = _GRADIENTS.get(key)
-    if fn is None:
-        fn = _GRADIENTS[key] = jax.jit(surface.loss_and_grad)
-    return fn
+    return _GRADIENTS.get(key, lambda: jax.jit(surface.loss_and_grad))
 
 
 def _starts(surface: Any, starts: Any) -> list[np.ndarray]:
