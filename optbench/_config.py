@@ -83,11 +83,13 @@ def configure(
         backend, and child processes inherit it through the environment. Refused when
         ``XLA_FLAGS`` already has ``--xla_backend_extra_options`` (yours: merge the option in
         yourself).
-      keep_freed_memory: tell glibc's malloc to keep freed large blocks for reuse
-        (``mallopt(M_MMAP_MAX, 0)`` and ``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), so a sweep's
-        next chunk reuses pages that are already mapped instead of having new ones zeroed by the
-        kernel. The process's resident size then stays at its peak until it exits. Linux with
-        glibc only (refused elsewhere); it cannot be undone.
+      keep_freed_memory: keep freed memory for reuse: glibc's malloc keeps freed large blocks
+        (``mallopt(M_MMAP_MAX, 0)`` and ``mallopt(M_TRIM_THRESHOLD, 2**31 - 1)``), so the next
+        sweep's host copies reuse pages that are already mapped instead of having new ones zeroed
+        by the kernel; and the device buffers a sweep records into are kept for the next sweep of
+        the same shape (at most four), which writes into them in place. The process's resident
+        size then stays at its peak until it exits. Linux with glibc only (refused elsewhere); it
+        cannot be undone.
 
     ``None`` leaves a setting as it is. Device count and loop compilation are fixed once JAX has
     created its backends (its first computation, or ``jax.devices()``): asking for a change after

@@ -3,9 +3,10 @@
 A sweep allocates its outputs afresh in every compiled call: the running minimum, the recorded
 losses and iterates (tens to hundreds of MB a chunk) and their NumPy copies.
 
-- :class:`BufferPool`: the device buffers one sweep writes its records into are kept after a chunk
+- :class:`BufferPool`: the device buffers a sweep writes its records into are kept after a chunk
   has been copied out and donated to the next chunk's call of the same shape, which then writes
-  every row in place without filling a fresh buffer first. A pool lives as long as its sweep.
+  every row in place without filling a fresh buffer first. A pool lives as long as its sweep,
+  unless memory is kept (below): then one pool serves every sweep of the process.
 - :func:`keep_freed_memory`: glibc serves large blocks (above 128 KB at first, above 32 MB at most
   as it adapts) with ``mmap`` and returns them with ``munmap``, so each new block is paged in
   again and the kernel zeroes it first. ``mallopt(M_MMAP_MAX, 0)`` and
@@ -69,3 +70,11 @@ class BufferPool:
 
     def __len__(self) -> int:
         return len(self._spare)
+
+
+_SHARED = BufferPool()  # used only once malloc keeps freed memory: the process asked to keep it
+
+
+def sweep_pool() -> BufferPool:
+    """The pool for one sweep: its own, or the process's when freed memory is kept."""
+    return _SHARED if kept else BufferPool()

@@ -24,7 +24,7 @@ import numpy as np
 
 from .._cache import CompileCache
 from .._errors import OptbenchError
-from .._memory import BufferPool
+from .._memory import sweep_pool
 from .._run import (
     _stepper_key,
     check_dtype,
@@ -320,7 +320,7 @@ def sweep(
             return jax.jit(jax.vmap(trajectory_fn(problem, proto, steps, record)))
 
         fn = _COMPILED.get(key_fn, compile_chunk)
-        pool = BufferPool()  # record buffers handed from chunk to chunk of this sweep
+        pool = sweep_pool()  # record buffers handed from chunk to chunk (and sweep to sweep)
         sharding = (
             None
             if mesh is None
