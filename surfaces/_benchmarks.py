@@ -1,4 +1,4 @@
-"""The classic benchmark functions of optimization (OPTIMIZER_MATH.md section 7).
+"""The classic benchmark functions of optimization (docs/math.md, section "Test surfaces").
 
 Minima were refined by Newton's method in float64 (gradients and Hessians from JAX); the values and
 Hessian eigenvalues agree with Surjanovic & Bingham's Virtual Library of Simulation Experiments

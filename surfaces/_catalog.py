@@ -1,8 +1,9 @@
 """The catalog of named surfaces: lookup by name, plus the valleys, saddles and quadratics.
 
-Formulas, domains, usual starts and minima follow OPTIMIZER_MATH.md section 7 (Wikipedia, "Test
-functions for optimization"; Surjanovic & Bingham's SFU Virtual Library). The classic benchmark
-functions live in ``_benchmarks.py``; both register here, and ``names()`` lists them in that order.
+Formulas, domains, usual starts and minima are listed in the manual's math page (docs/math.md,
+section "Test surfaces"; sources: Wikipedia, "Test functions for optimization"; Surjanovic &
+Bingham's SFU Virtual Library). The classic benchmark functions live in ``_benchmarks.py``; both
+register here, and ``names()`` lists them in that order.
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ def quadratic(
     :math:`\lambda_{max} = scale\cdot\kappa`; for ``dim=1`` the single eigenvalue is
     ``scale*kappa``), rotated by ``angle`` (radians) in the first two coordinates. The exact
     eigenvalues are the attribute ``hessian_eigenvalues`` (ascending) and A is ``matrix``: the
-    theory of OPTIMIZER_MATH.md section 6 (gradient descent, heavy ball, Nesterov) applies exactly.
+    theory of docs/math.md, section "Convergence on quadratics" (gradient descent, heavy ball,
+    Nesterov) applies exactly.
     """
     kappa = real("quadratic", "kappa", kappa, 1.0)
     angle = real("quadratic", "angle", angle)

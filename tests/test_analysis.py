@@ -134,7 +134,7 @@ def test_bad_analysis_input():
         analysis.lr_limits("rosenbrok")
 
 
-# -- the theory functions (OPTIMIZER_MATH.md section 6.6) ----------------------------------------
+# -- the theory functions (docs/math.md, section "Rates compared") ----------------------------
 def test_theory_values():
     approx = pytest.approx
     assert analysis.gd_optimal(1, 10).rate == approx(0.818182, abs=1e-6)

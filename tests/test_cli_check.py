@@ -88,7 +88,8 @@ def test_optax_rprop_reports_the_one_step_lag(capsys):
         == 1
     )
     out = capsys.readouterr().out
-    # optax's first update is 0 (OPTIMIZER_MATH.md 3.4): x stays at -1.5, iRprop- moves to -1.49
+    # optax's first update is 0 (docs/math.md, "optax.rprop is one step late"): x stays at -1.5,
+    # iRprop- moves to -1.49
     assert (
         "first divergence at step 1: coordinate 0 is -1.5 (optax.rprop (learning_rate=0.01)) "
         "vs -1.49" in out

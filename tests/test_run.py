@@ -136,7 +136,7 @@ def test_gradient_noise_is_seeded(quad):
 
 
 def test_optax_transform_is_a_stepper(quad):
-    # torch SGD(momentum) == optax.sgd(momentum) == optbench momentum (OPTIMIZER_MATH.md 1.2)
+    # torch SGD(momentum) == optax.sgd(momentum) == optbench momentum (docs/math.md, Momentum)
     ours = optbench.run(quad, steppers.momentum(0.05, beta=0.9), STEPS, dtype="float64")
     theirs = optbench.run(quad, optax.sgd(0.05, momentum=0.9), STEPS, dtype="float64")
     np.testing.assert_allclose(theirs.params, ours.params, rtol=1e-13, atol=1e-15)

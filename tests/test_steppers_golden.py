@@ -1,8 +1,9 @@
 """Golden values: every stepper and variant on fixed gradient sequences, float64, to 1e-12.
 
-Two kinds of reference: the numbers printed in OPTIMIZER_MATH.md (torch and optax agree on them) and
-hand calculations, and NumPy float64 transcriptions of the papers' update rules, written here
-coordinate by coordinate in the papers' own notation, independently of optbench's vectorised code.
+Two kinds of reference: the numbers printed in the manual's math page (docs/math.md, section
+"Golden sequences"; torch and optax agree on them) and hand calculations, and NumPy float64
+transcriptions of the papers' update rules, written here coordinate by coordinate in the papers'
+own notation, independently of optbench's vectorised code.
 """
 
 import jax
@@ -13,7 +14,7 @@ import pytest
 from optbench import steppers
 from optbench.steppers import schedules
 
-G1 = [1.0, 1.0, -1.0, 1.0, 0.5]  # OPTIMIZER_MATH.md's sequence, theta_0 = 0
+G1 = [1.0, 1.0, -1.0, 1.0, 0.5]  # the sequence of docs/math.md ("Golden sequences"), theta_0 = 0
 # two coordinates, sign changes, exact zeros (a zero first gradient checks eps = 0)
 G2 = np.array(
     [
@@ -49,7 +50,7 @@ def path(stepper, grads, theta0=None, values=None):
     return np.stack(out)
 
 
-# -- the numbers of OPTIMIZER_MATH.md and hand calculations ----------------------------------------
+# -- the numbers of docs/math.md ("Golden sequences") and hand calculations -----------------------
 DOC = [
     (steppers.momentum(0.1, beta=0.9), [-0.1, -0.29, -0.361, -0.5249, -0.72241]),
     (steppers.nesterov(0.1, beta=0.9), [-0.19, -0.461, -0.4249, -0.67241, -0.900169]),
@@ -89,7 +90,7 @@ def test_rprop_variants_by_hand(variant, values):
 
 
 def test_rprop_clamps_even_without_a_sign_change():
-    # torch.optim.Rprop(lr=100) clips the very first step to max_step = 50 (OPTIMIZER_MATH §3.3)
+    # torch.optim.Rprop(lr=100) clips the very first step to max_step = 50 (docs/math.md, Rprop)
     assert path(steppers.rprop(lr=100.0), [2.0, 1.0])[:, 0].tolist() == [-50.0, -100.0]
 
 
@@ -97,7 +98,7 @@ def test_momentum_ema_and_dampening_by_hand():
     # ema: v = 0.5, 0.75, -0.125 -> theta = -0.05, -0.125, -0.1125 (lr 0.1, beta 0.5)
     got = path(steppers.momentum(0.1, beta=0.5, form="ema"), [1.0, 1.0, -1.0])[:, 0]
     np.testing.assert_allclose(got, [-0.05, -0.125, -0.1125], rtol=0, atol=1e-15)
-    # torch does not dampen the first buffer value: steps 1.0 then 1.4 (OPTIMIZER_MATH §1.1)
+    # torch does not dampen the first buffer value: steps 1.0 then 1.4 (docs/math.md, Momentum)
     got = path(steppers.momentum(1.0, beta=0.9, dampening=0.5), [1.0, 1.0])[:, 0]
     np.testing.assert_allclose(got, [-1.0, -2.4], rtol=0, atol=1e-15)
 

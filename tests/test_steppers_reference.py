@@ -200,7 +200,8 @@ def rprop_updates(grads, lr):
 
 
 def check_optax_rprop_is_one_step_stale(optax_updates, grads, lr):
-    """OPTIMIZER_MATH §3.4: optax[1] = 0; optax[t] = 0 where s_t < 0, else ours[t-1]."""
+    """docs/math.md, "optax.rprop is one step late": optax[1] = 0; optax[t] = 0 where s_t < 0,
+    else ours[t-1]."""
     mine, _ = rprop_updates(grads, lr)
     assert np.all(optax_updates[0] == 0)
     # s_t < 0 exactly where iRprop- refuses to move although the gradient is nonzero
@@ -217,8 +218,8 @@ def test_optax_rprop_is_one_step_stale_stored(data):
 
 
 def test_optax_rprop_golden_values():
-    """The §3.5 numbers: optax.rprop gives 0, -0.1, -0.1, -0.1, -0.16 where torch gives
-    -0.1, -0.22, -0.22, -0.28, -0.352; the relation rebuilds optax's from ours."""
+    """docs/math.md, "Golden sequences": optax.rprop gives 0, -0.1, -0.1, -0.1, -0.16 where
+    torch gives -0.1, -0.22, -0.22, -0.28, -0.352; the relation rebuilds optax's from ours."""
     grads = np.array([1.0, 1.0, -1.0, 1.0, 0.5])[:, None]
     mine, _ = rprop_updates(grads, 0.1)
     np.testing.assert_allclose(

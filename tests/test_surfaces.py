@@ -1,7 +1,7 @@
 """The surface catalog: minima, gradients at known points, Hessians, user surfaces and bad input.
 
-Reference numbers are those of OPTIMIZER_MATH.md section 7 (SFU Virtual Library, Wikipedia), checked
-in float64.
+Reference numbers are those of the manual's math page (docs/math.md, section "Test surfaces"; SFU
+Virtual Library, Wikipedia), checked in float64.
 """
 
 import textwrap

@@ -39,7 +39,7 @@ def test_drive_reproduces_the_compiled_runner():
 
 
 def test_drive_gradients_golden_momentum():
-    # OPTIMIZER_MATH.md 1.5: lr = 0.1, mu = 0.9 on g = 1, 1, -1, 1, 0.5
+    # docs/math.md, section "Golden sequences": lr = 0.1, mu = 0.9 on g = 1, 1, -1, 1, 0.5
     xs = testing.drive_gradients("momentum:lr=0.1", [1, 1, -1, 1, 0.5])
     np.testing.assert_allclose(xs[:, 0], [0, -0.1, -0.29, -0.361, -0.5249, -0.72241], atol=1e-15)
     fn = testing.drive_gradients(make_momentum(lr=0.1), [1, 1, -1, 1, 0.5])

@@ -95,7 +95,8 @@ def test_optax_rprop_fails_with_its_documented_lag():
     optax = pytest.importorskip("optax")
     report = testing.conformance(optax.rprop, "rprop", steps=30)
     golden = report.facts[1]
-    # OPTIMIZER_MATH.md 3.5: optax.rprop gives 0, -0.1, -0.1, -0.1, -0.16 against -0.1, -0.22, ...
+    # docs/math.md, "Golden sequences": optax.rprop gives 0, -0.1, -0.1, -0.1, -0.16 against
+    # -0.1, -0.22, ...
     assert not golden.passed and "got 0, -0.1, -0.1, -0.1, -0.16)" in golden.detail
     assert golden.measured == pytest.approx(0.192, abs=1e-12)
     assert report.facts[-1].detail.endswith("first divergence at step 1)")

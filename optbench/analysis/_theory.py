@@ -1,4 +1,7 @@
-r"""Convergence theory of first-order methods on quadratics (OPTIMIZER_MATH.md section 6).
+r"""Convergence theory of first-order methods on quadratics.
+
+The formulas are derived in the manual's math page (docs/math.md, section "Convergence on
+quadratics").
 
 On :math:`f(x) = \tfrac12 (x-x^*)^\top A (x-x^*)` with eigenvalues
 :math:`\mu = \lambda_{min} \le \dots \le \lambda_{max} = L` and :math:`\kappa = L/\mu`, each
@@ -44,7 +47,7 @@ def gd_max_lr(L: float) -> float:
     r"""The stability bound of gradient descent, :math:`2/L`.
 
     Gradient descent converges from every start iff :math:`0 < \eta < 2/L` (LeCun et al. 1998,
-    eq. 38; OPTIMIZER_MATH.md section 6.2).
+    eq. 38; docs/math.md, section "Gradient descent on a quadratic").
     """
     return 2.0 / L
 
@@ -106,7 +109,8 @@ def nesterov_max_lr(L: float, beta: float) -> float:
 
     :math:`y_k = x_k + \beta(x_k - x_{k-1}),\ x_{k+1} = y_k - \alpha\nabla f(y_k)` is stable iff
     :math:`0 < \alpha < (2 + 2\beta)/((1 + 2\beta) L)` for :math:`0 \le \beta < 1` (Jury criterion
-    on the polynomial of :func:`nesterov_rate`; OPTIMIZER_MATH.md section 6.5).
+    on the polynomial of :func:`nesterov_rate`; docs/math.md, section "Nesterov's method on a
+    quadratic").
     """
     return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * L)
 

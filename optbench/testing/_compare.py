@@ -134,8 +134,9 @@ def drive_gradients(
 ) -> np.ndarray:
     """The iterates ``(T + 1, d)`` of an optimizer fed the fixed gradients ``grads`` ``(T, d)``.
 
-    The gradients do not depend on the iterate: this is how golden values are written
-    (OPTIMIZER_MATH.md, e.g. g = 1, 1, -1, 1, 0.5). The loss handed to the optimizer is 0.
+    The gradients do not depend on the iterate: this is how golden values are written (the
+    manual's math page, docs/math.md, section "Golden sequences": e.g. g = 1, 1, -1, 1, 0.5). The
+    loss handed to the optimizer is 0.
     """
     from .._run import check_dtype, dtype_context
 
@@ -287,7 +288,7 @@ def lag(
 
     Both are fed the same constant gradient; ``a`` lags ``b`` when a's first update is zero and
     its update at step t equals b's at step t-1 (t = 2..steps). optax.rprop lags torch.optim.Rprop
-    this way (OPTIMIZER_MATH.md section 3.4; optax PR #1725).
+    this way (docs/math.md, section "optax.rprop is one step late"; optax PR #1725).
     """
     g = np.tile(np.asarray(grad, dtype=float), (steps, 1))
     ua = np.diff(drive_gradients(a, g), axis=0)

@@ -8,7 +8,8 @@ any correct implementation of the family satisfies, independent of how it is wri
   makes every step lr*g/(|g|+eps); momentum's step t is lr*g*(1-beta^t)/(1-beta); Rprop's step
   grows by eta_plus up to max_step);
 * golden values on the fixed gradient sequence g = 1, 1, -1, 1, 0.5 from theta = 0, as printed in
-  OPTIMIZER_MATH.md (torch.optim and optax agree on them);
+  the manual's math page (docs/math.md, section "Golden sequences"; torch.optim and optax agree on
+  them);
 * equality with optbench's own stepper of the family (the reference) on a seeded fixed gradient
   sequence spanning six orders of magnitude, and on a float64 Rosenbrock trajectory.
 

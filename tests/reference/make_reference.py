@@ -14,7 +14,8 @@ optax trajectories are stored for every run where torch has no equivalent, other
 ``differs`` names an optax call that the documentation says does *not* equal the stepper (optax's
 RMSprop eps placement, optax's AMSGrad convention); its trajectories are stored too and the tests
 assert the disagreement. ``rprop_fixed`` stores optax.rprop's updates on a fixed gradient
-sequence, for its one-step-stale relation to iRprop- (OPTIMIZER_MATH §3.4).
+sequence, for its one-step-stale relation to iRprop- (the manual's math page, docs/math.md,
+section "optax.rprop is one step late").
 
 The tests import this module for the case table and, when torch/optax import, recompute a few
 runs live with the same functions.
