@@ -59,7 +59,7 @@ def rmsprop(
       decay: :math:`0 \le \rho < 1` (torch's ``alpha``). Default 0.99.
       eps: :math:`\epsilon \ge 0`. Default 1e-8.
       eps_in_sqrt: False: :math:`\epsilon` outside the root (torch). True: inside (the
-        lecture/Keras/TF1/optax form).
+        Keras/TF1/optax form; the lecture's rule has no :math:`\epsilon`).
       centered: divide by the running standard deviation instead of the RMS (Graves 2013).
       momentum: :math:`0 \le \mu < 1`. Default 0.
 
