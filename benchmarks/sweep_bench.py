@@ -9,12 +9,13 @@ call and one warm-up call, for each contender):
              loop compiled whole, which makes it faster too);
   torch      a torch.optim.Adam loop over a few configurations, extrapolated per configuration.
 
-By default the process is set up the documented way first,
-``optbench.configure(cpu_devices="all", compile_loops_whole=True)``; ``--no-configure`` measures a
-process left as it is (one CPU device, XLA's default loops), and ``--keep-freed-memory`` adds
-``keep_freed_memory=True``.
+By default the process is set up the documented way first, ``optbench.configure(cpu_devices="all",
+compile_loops_whole=True, keep_freed_memory=True)``, as the ``optbench`` command does for itself;
+``--no-configure`` measures a process left as it is (one CPU device, XLA's default loops, malloc's
+default), and ``--without SETTING`` leaves one setting out (``keep_freed_memory``, say).
 
 Run: python benchmarks/sweep_bench.py [--sizes 1 100 10000] [--repeats 5] [--no-configure]
+     [--without cpu_devices|compile_loops_whole|keep_freed_memory]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import optbench
 import optbench._config
 
 STEPS = 1000
+SETTINGS = {"cpu_devices": "all", "compile_loops_whole": True, "keep_freed_memory": True}
 START = (-1.5, 2.0)
 
 
@@ -94,11 +96,10 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 10_000])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--no-configure", action="store_true", help="leave the process as it is")
-    ap.add_argument("--keep-freed-memory", action="store_true", help="configure malloc too")
+    ap.add_argument("--without", choices=list(SETTINGS), help="configure all but this setting")
     args = ap.parse_args()
     if not args.no_configure:
-        memory = True if args.keep_freed_memory else None
-        optbench.configure(cpu_devices="all", compile_loops_whole=True, keep_freed_memory=memory)
+        optbench.configure(**{k: v for k, v in SETTINGS.items() if k != args.without})
     print(f"settings: {optbench._config.settings()}")
     print(f"devices: {jax.devices()}; steps {STEPS}; medians of {args.repeats}")
     try:

@@ -65,7 +65,9 @@ def configure(
     own process)::
 
         import optbench
-        optbench.configure(cpu_devices="all", compile_loops_whole=True)
+        optbench.configure(cpu_devices="all", compile_loops_whole=True, keep_freed_memory=True)
+
+    ``benchmarks/sweep_bench.py`` measures a sweep with and without them.
 
     Args:
       cpu_devices: ``"all"`` (one JAX CPU device per core this process may use) or a count. A
@@ -210,16 +212,18 @@ def _set_whole_loops(on: bool, started: bool) -> None:
 def configure_command_line() -> None:
     """The settings the ``optbench`` command makes for its own process.
 
-    Every core and whole loops, except where the user's environment already decides: a device
-    count in ``JAX_NUM_CPU_DEVICES`` or ``XLA_FLAGS``, or XLA backend options of their own. Malloc
-    keeps freed memory when ``OPTBENCH_KEEP_MEMORY=1``.
+    Every core, whole loops and freed memory kept, except where the user's environment already
+    decides: a device count in ``JAX_NUM_CPU_DEVICES`` or ``XLA_FLAGS``, XLA backend options of
+    their own, or ``OPTBENCH_KEEP_MEMORY=0``.
     """
     flags = os.environ.get("XLA_FLAGS", "")
     devices = None
     if "JAX_NUM_CPU_DEVICES" not in os.environ and "device_count" not in flags:
         devices = "all"
     whole = None if _EXTRA in flags else True
-    memory = True if os.environ.get("OPTBENCH_KEEP_MEMORY") == "1" else None
+    memory = None
+    if os.environ.get("OPTBENCH_KEEP_MEMORY", "1") != "0" and sys.platform.startswith("linux"):
+        memory = True
     try:
         configure(cpu_devices=devices, compile_loops_whole=whole, keep_freed_memory=memory)
     except OptbenchError:

@@ -242,8 +242,8 @@ def test_configure_leaves_backend_options_of_the_users_own_alone():
 def test_the_command_line_configures_its_own_process(tmp_path):
     code = (
         "import sys, jax; from optbench.cli import main; import optbench._config as c;"
-        "main(['list'], configure_process=True);"
-        "print(jax.device_count(), c.loops_compiled_whole(), file=sys.stderr)"
+        "main(['list'], configure_process=True); from optbench import _memory;"
+        "print(jax.device_count(), c.loops_compiled_whole(), _memory.kept, file=sys.stderr)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, cwd=tmp_path
@@ -251,4 +251,4 @@ def test_the_command_line_configures_its_own_process(tmp_path):
     assert out.returncode == 0, out.stderr
     from optbench._config import cores
 
-    assert out.stderr.split() == [str(cores()), "True"]
+    assert out.stderr.split() == [str(cores()), "True", str(sys.platform == "linux")]
