@@ -1,12 +1,18 @@
-"""The race renderer: frames, size, loop flag, head positions, divergence, CSV round trip."""
+"""The race renderer: frames, size, loop flag, head positions, divergence notes, themes and
+languages (pixels and labels read back), the convergence plot, CSV round trip."""
 
+import re
+
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from PIL import Image
 
 import optbench
 from optbench import render
+from optbench.render import TEXT, THEMES
 from optbench.render._animate import build
 from optbench.render._gif import gif_delay_ms
 
@@ -56,40 +62,153 @@ def test_frame_steps_are_decimated_evenly():
     np.testing.assert_array_equal(render.frame_steps(3, 50), [0, 1, 2, 3])
 
 
+def last_frame(path):
+    with Image.open(path) as im:
+        im.seek(getattr(im, "n_frames", 1) - 1)
+        return np.asarray(im.convert("RGB")).astype(int)
+
+
+def colour_at(frame, fig, ax, xy, colour, tol=40):
+    """Whether the pixel where data point ``xy`` of ``ax`` lands (or one beside it) has
+    ``colour``."""
+    x, y = ax.transData.transform(xy)
+    row, col = int(round(fig.bbox.height - y)), int(round(x))
+    patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
+    return np.min(np.abs(patch - np.array(to_rgb(colour)) * 255).sum(axis=1)) < tol
+
+
+def head_at(frame, fig, ax, xy, colour, tol=40):
+    """Whether a head marker (a disc about 10 px across) of ``colour`` is centred where data
+    point ``xy`` lands: the centre and the pixels 3 px above, below, left and right of it have
+    the colour (a 2 px path line through the point would not)."""
+    x, y = ax.transData.transform(xy)
+    row, col = int(round(fig.bbox.height - y)), int(round(x))
+    ring = [frame[row + dr, col + dc] for dr, dc in ((0, 0), (-3, 0), (3, 0), (0, -3), (0, 3))]
+    return all(np.abs(p - np.array(to_rgb(colour)) * 255).sum() < tol for p in ring)
+
+
+def box_rows_cols(fig, bbox, pad=2):
+    """A display-space box as (row0, row1, col0, col1) of the picture, ``pad`` pixels wider."""
+    height = fig.bbox.height
+    return (
+        int(height - bbox.y1) - pad,
+        int(np.ceil(height - bbox.y0)) + pad,
+        int(bbox.x0) - pad,
+        int(np.ceil(bbox.x1)) + pad,
+    )
+
+
+def counters(scene, steps):
+    """The step counter's painter for each language (its box fits that language's widest
+    text)."""
+    from optbench.render._animate import _Counter
+
+    return {
+        lang: _Counter(scene.canvas, scene.axes[0], scene.colours, f"{words['step']} {steps}")
+        for lang, words in TEXT.items()
+    }
+
+
+def counter_boxes(scene, steps):
+    return [(c.row, c.row + c.h, c.col, c.col + c.w) for c in counters(scene, steps).values()]
+
+
+def shows_counter(frame, scene, steps, lang, text):
+    """Whether the frame's counter box holds exactly ``text`` as the counter paints it."""
+    painted = frame.copy()
+    counters(scene, steps)[lang].paint(painted, text)
+    return np.array_equal(painted, frame)
+
+
+def changed_only_inside(a, b, boxes):
+    """Which of ``boxes`` hold pixels that differ between pictures ``a`` and ``b``; asserts no
+    pixel outside them differs."""
+    changed = (a != b).any(axis=-1)
+    inside = np.zeros_like(changed)
+    hit = []
+    for r0, r1, c0, c1 in boxes:
+        inside[max(r0, 0) : r1, max(c0, 0) : c1] = True
+        hit.append(bool(changed[max(r0, 0) : r1, max(c0, 0) : c1].any()))
+    assert not (changed & ~inside).any(), np.argwhere(changed & ~inside)[:5]
+    return hit
+
+
 def test_head_markers_sit_at_the_last_position(gif, runs, rosen):
     scene = build(runs, rosen, size=300, resolution=80)
     scene.canvas.draw()  # the layout is final once drawn, as in animate()
-    height = scene.fig.bbox.height
-    with Image.open(gif) as im:
-        im.seek(im.n_frames - 1)
-        frame = np.asarray(im.convert("RGB")).astype(int)
+    frame = last_frame(gif)
     ax = scene.axes[0]
-    legend = ax.get_legend().get_window_extent()
     heads = [ax.transData.transform(t.params[-1]) for t in runs]
     checked = 0
     for i, (colour, t) in enumerate(zip(scene.path_colours, runs)):
-        x, y = heads[i]
-        hidden = any(np.hypot(*(heads[j] - heads[i])) < 12 for j in range(i + 1, len(runs)))
-        if hidden or legend.contains(x, y):
-            continue  # drawn over by a later head or the legend
-        row, col = int(round(height - y)), int(round(x))
-        patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
-        want = np.array(to_rgb(colour)) * 255
-        assert np.min(np.abs(patch - want).sum(axis=1)) < 40, (t.label, patch, want)
+        if any(np.hypot(*(heads[j] - heads[i])) < 12 for j in range(i + 1, len(runs))):
+            continue  # drawn over by a later head (the legend is background: heads go over it)
+        assert head_at(frame, scene.fig, ax, t.params[-1], colour), (t.label, colour)
         checked += 1
-    assert checked >= 2
+    assert checked == 2  # SGD's head lies under Adam's
 
 
-def test_a_diverged_run_renders_and_is_marked(tmp_path):
+def test_a_diverged_run_is_marked_where_it_left_the_view(tmp_path, monkeypatch):
+    from optbench.render import _animate
+
     quad = optbench.surfaces.get("quadratic")
     runs = optbench.race(quad, ["sgd:lr=0.25", "sgd:lr=0.1"], steps=40)
-    assert runs[0].diverged_at is not None and runs[1].diverged_at is None
-    path = render.animate(
-        runs, quad, tmp_path / "div.gif", fps=10, duration=1.0, size=200, resolution=60
-    )
+    assert runs[0].diverged_at == 36 and runs[1].diverged_at is None
+    kw = dict(size=200, resolution=60)
+    path = render.animate(runs, quad, tmp_path / "div.gif", fps=10, duration=1.0, **kw)
     assert gif_info(path)[0] == 10
-    png = render.convergence(runs, tmp_path / "conv.png", surface=quad, eta_max=0.2)
-    assert gif_info(png)[1][0] > 0
+    scenes, original = [], _animate.build
+    monkeypatch.setattr(
+        _animate, "build", lambda *a, **k: scenes.append(original(*a, **k)) or scenes[-1]
+    )
+    pictures = {
+        lang: last_frame(render.animate(runs, quad, tmp_path / f"{lang}.png", lang=lang, **kw))
+        for lang in ("en", "ru")
+    }
+    boxes = []
+    for scene, lang in zip(scenes, pictures):
+        (g,) = scene.moving
+        notes = [note for _, _, note, _ in g.members]
+        words = TEXT[lang]["diverged"].format(k=36)
+        assert [n.get_text() for n in notes] == ["✕ " + words, ""]
+        assert notes[0].get_color() == scene.path_colours[0]
+        note = notes[0].get_window_extent(scene.canvas.get_renderer())
+        assert g.ax.get_window_extent().contains(note.x0, note.y0)
+        boxes.append(box_rows_cols(scene.fig, note))
+    # en and ru differ in the two notes and the step counter, and nowhere else
+    counter = counter_boxes(scenes[0], 40)
+    assert any(changed_only_inside(pictures["en"], pictures["ru"], boxes + counter))
+    # the notes are drawn: away from the counter, the languages differ inside each note's box
+    changed = (pictures["en"] != pictures["ru"]).any(axis=-1)
+    for r0, r1, c0, c1 in counter:
+        changed[r0:r1, c0:c1] = False
+    assert all(changed[r0:r1, c0:c1].any() for r0, r1, c0, c1 in boxes)
+
+
+def test_the_convergence_plot_labels_marks_and_translates(tmp_path, monkeypatch):
+    quad = optbench.surfaces.get("quadratic")
+    runs = optbench.race(quad, ["sgd:lr=0.25", "sgd:lr=0.1"], steps=40)
+    figures, savefig = [], Figure.savefig
+    monkeypatch.setattr(
+        Figure, "savefig", lambda fig, *a, **k: figures.append(fig) or savefig(fig, *a, **k)
+    )
+    png = render.convergence(runs, tmp_path / "conv.png", surface=quad, eta_max=0.2, lang="ru")
+    (fig,) = figures
+    assert [ax.get_ylabel() for ax in fig.axes] == [
+        TEXT["ru"][k] for k in ("loss_gap", "distance", "grad")
+    ]
+    assert [ax.get_xlabel() for ax in fig.axes] == ["шаг"] * 3
+    assert all(re.search("[а-я]", ax.get_ylabel()) for ax in fig.axes)  # Cyrillic
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [f"{t.label}  (η_max = 2/λ_max = 0.2)" for t in runs]
+    frame = last_frame(png)
+    colour = THEMES["light"]["paths"][0]
+    for ax in fig.axes:  # the diverged run ends with a cross at step 36, in its colour
+        crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
+        assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [36]
+        assert crosses[0].get_color() == colour
+        xy = (36, crosses[0].get_ydata()[0])
+        assert colour_at(frame, fig, ax, xy, colour)
 
 
 def test_csv_round_trips_the_trajectories(runs, tmp_path):
@@ -101,19 +220,32 @@ def test_csv_round_trips_the_trajectories(runs, tmp_path):
         np.testing.assert_array_equal(back[t.label]["loss"], t.loss.astype(float))
 
 
-def test_png_and_panels_and_themes(runs, rosen, tmp_path):
-    a = render.animate(
-        runs,
-        rosen,
-        tmp_path / "a.png",
-        size=200,
-        resolution=60,
-        panels=True,
-        theme="dark",
-        lang="ru",
-    )
-    w, h = gif_info(a)[1]
-    assert w > h  # three panels side by side
+def test_dark_russian_panels_draw_the_theme_the_heads_and_the_counter(runs, rosen, tmp_path):
+    kw = dict(size=200, resolution=60, panels=True, theme="dark")
+    ru = last_frame(render.animate(runs, rosen, tmp_path / "ru.png", lang="ru", **kw))
+    en = last_frame(render.animate(runs, rosen, tmp_path / "en.png", lang="en", **kw))
+    assert ru.shape == (150, 450, 3)  # three panels of 0.75 x 200 px side by side
+    dark = THEMES["dark"]
+    for corner in (ru[0, 0], ru[0, -1], ru[-1, 0], ru[-1, -1]):
+        np.testing.assert_array_equal(corner, np.round(np.array(to_rgb(dark["bg"])) * 255))
+    scene = build(runs, rosen, lang="ru", **kw)
+    scene.canvas.draw()
+    assert [ax.get_title() for ax in scene.axes] == [t.label for t in runs]
+    assert scene.path_colours == list(dark["paths"][: len(runs)])
+    cmap = matplotlib.colormaps[dark["cmap"]](np.linspace(0, 1, 256))[:, :3] * 255
+    height = scene.fig.bbox.height
+    for ax, colour, t in zip(scene.axes, scene.path_colours, runs):  # each head in its own panel
+        assert head_at(ru, scene.fig, ax, t.params[-1], colour), (t.label, colour)
+        # the surface is shaded in the theme's colour map (cividis), not left blank
+        b = ax.get_window_extent()
+        inside = ru[int(height - b.y1) + 2 : int(height - b.y0) - 2, int(b.x0) + 2 : int(b.x1) - 2]
+        gap = np.abs(inside.reshape(-1, 1, 3) - cmap[None]).sum(axis=-1).min(axis=1)
+        assert (gap <= 24).mean() > 0.5, t.label  # contour lines cover the rest
+    # the counter reads "шаг 60" in Russian, "step 60" in English: the only thing that changes
+    assert shows_counter(ru, scene, 60, "ru", "шаг 60")
+    assert shows_counter(en, scene, 60, "en", "step 60")
+    assert not shows_counter(ru, scene, 60, "ru", "step 60")
+    assert any(changed_only_inside(en, ru, counter_boxes(scene, 60)))
 
 
 def test_same_input_same_bytes(runs, rosen, tmp_path):
