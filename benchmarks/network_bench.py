@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+import optbench
+
 
 def optbench_runs(problem, stepper, lrs, starts, steps):
     """Final losses of all configurations from one vmapped compile: (losses, cold s, warm s)."""
@@ -90,6 +92,8 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--stepper", default="adam", choices=("adam", "momentum"))
     args = parser.parse_args(argv)
+    # the documented settings for speed, as the optbench command makes them for itself
+    optbench.configure(cpu_devices="all", compile_loops_whole=True, keep_freed_memory=True)
 
     import jax
     import torch

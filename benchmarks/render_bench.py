@@ -69,6 +69,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--skip-naive", action="store_true")
     args = ap.parse_args()
+    # the documented settings for speed, as the optbench command makes them for itself
+    optbench.configure(cpu_devices="all", compile_loops_whole=True, keep_freed_memory=True)
 
     surface = optbench.surfaces.get("rosenbrock")
     runs = optbench.race(surface, STEPPERS, steps=300)

@@ -1,7 +1,8 @@
 """``optbench.configure``: the process-wide speed settings, made only when asked for.
 
-Importing optbench changes nothing in the process. Two settings make sweeps on a CPU several
-times faster, and both are process-wide, so they are an explicit call: the ``optbench`` command
+Importing optbench changes nothing in the process. Three settings make sweeps on a CPU faster
+(a recorded sweep of 10,000 runs about 2.6 times on two cores; the manual's performance page has
+the figures), and all are process-wide, so they are an explicit call: the ``optbench`` command
 makes it for its own process, a library user makes it once, before the first JAX computation.
 """
 
@@ -81,7 +82,7 @@ def configure(
         variable. By default XLA:CPU runs a loop with more than 1 kB of state as a sequence of
         separately dispatched kernels, a dozen or more per step of a vectorized optimizer step;
         with the option it compiles each ``lax.scan`` into one kernel. Results are bit for bit the
-        same; a sweep runs about 1.3x faster. XLA reads the flag when JAX creates its CPU
+        same, and a sweep's compiled call is faster. XLA reads the flag when JAX creates its CPU
         backend, and child processes inherit it through the environment. Refused when
         ``XLA_FLAGS`` already has ``--xla_backend_extra_options`` (yours: merge the option in
         yourself).
