@@ -19,6 +19,7 @@ import numpy as np
 
 from ._cache import CompileCache
 from ._errors import OptbenchError
+from ._names import stepper_name
 from .steppers._base import Stepper
 
 DTYPES = ("float32", "float64")
@@ -282,6 +283,7 @@ def run(
     key: int = 0,
     dtype: str = "float32",
     record_params: bool = True,
+    label: str | None = None,
 ) -> Trajectory:
     """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default
     if None).
@@ -296,6 +298,9 @@ def run(
       key: integer seed for gradient noise and minibatches.
       dtype: ``"float32"`` (default) or ``"float64"``.
       record_params: keep every iterate (``Trajectory.params``).
+      label: the run's name in legends and files; by default the stepper's label, which names
+        its variant and every hyperparameter that differs from its default (an object without a
+        label is named by what it is, e.g. the optax transforms it chains).
 
     Returns:
       A :class:`Trajectory`. A diverging run does not raise: it freezes and records ``diverged_at``.
@@ -327,7 +332,7 @@ def run(
         grad_norm=out["grad_norm"],
         update_norm=out["update_norm"],
         diverged_at=None if div < 0 else div,
-        label=getattr(stepper, "label", "") or type(stepper).__name__,
+        label=check_label(label) or getattr(stepper, "label", "") or stepper_name(stepper),
         stepper=getattr(stepper, "name", "") or "custom",
         hparams=hp,
         problem=problem.describe(),
@@ -340,6 +345,12 @@ def run(
     )
 
 
+def check_label(label: Any) -> str | None:
+    if label is not None and (not isinstance(label, str) or not label.strip()):
+        raise OptbenchError(f"`label` (={label!r}) must be a non-empty string.")
+    return label
+
+
 def race(
     problem: Any,
     steppers: Sequence[Any],
@@ -348,11 +359,31 @@ def race(
     key: int = 0,
     dtype: str = "float32",
 ) -> list[Trajectory]:
-    """Run several steppers on one problem from one start; one :class:`Trajectory` each."""
+    """Run several steppers on one problem from one start; one :class:`Trajectory` each.
+
+    ``steppers`` holds steppers, specs (``"adam:lr=0.05"``) or ``(label, stepper)`` pairs. Two
+    runs never share a label: where two would, the later ones get `` [2]``, `` [3]``, ...
+    """
     if isinstance(steppers, (str, Stepper)) or not isinstance(steppers, Sequence) or not steppers:
         raise OptbenchError(
             "`steppers` must be a non-empty list of steppers or specs like "
             "['sgd:lr=0.001', 'adam']."
         )
     problem = resolve_problem(problem)
-    return [run(problem, s, steps, start=start, key=key, dtype=dtype) for s in steppers]
+    runs = []
+    for item in steppers:
+        label = None
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            label, item = item
+        runs.append(run(problem, item, steps, start=start, key=key, dtype=dtype, label=label))
+    return distinct_labels(runs)
+
+
+def distinct_labels(runs: list[Trajectory]) -> list[Trajectory]:
+    """``runs`` with every label made unique: a repeated label gets `` [2]``, `` [3]``, ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for t in runs:
+        n = seen[t.label] = seen.get(t.label, 0) + 1
+        out.append(t if n == 1 else dataclasses.replace(t, label=f"{t.label} [{n}]"))
+    return out

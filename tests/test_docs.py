@@ -117,6 +117,7 @@ def check_surfaces(p: Page) -> None:
     assert "SGD (lr=0.01) [3. 2.]\n" in out
     assert "Momentum (lr=0.01, beta=0.9) [ 3.584 -1.848]\n" in out
     assert "\n36\n" in out
+    assert "['Adam (lr=0.05)', 'Adam (lr=0.05, b1=0.5)', 'Adam (lr=0.05) [2]', 'plain GD']\n" in out
     assert "[  1. 100.] 0.01 0.02 100.0\n" in out and "[1.   0.01]\n" in out
     assert "[   9.75027011 2092.24972989]\n" in out
     assert "[ 1. 20.] 0.1\n" in out and "None 149\n" in out
@@ -133,7 +134,7 @@ def check_steppers(p: Page) -> None:
     assert "0.1 0.1 0.05 0.025\n" in out and "Adam (lr=cosine(0.01→0 in 300))\n" in out
     assert "[1. 1. 1.] True\n" in out  # an optbench stepper in an optax loop
     assert "\nTrue\n" in out  # optax.adam in optbench's runner equals optbench's adam
-    assert "Adam (lr=0.05) True\n" in out  # a registered factory
+    assert "Adam (lr=0.05, b1=0.8) True\n" in out  # a registered factory, its b1 named
     assert p.ns["t"].final_loss < p.ns["t"].loss[0]
 
 

@@ -15,41 +15,56 @@ from optbench._io import write_text
 
 
 def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
-    """One row per (step, stepper): step, stepper label, coordinates x0..x{d-1}, loss (repr
-    floats)."""
+    """One row per (step, run): the step, the run's label, its stepper's registry name and every
+    hyperparameter (as JSON), the coordinates x0..x{d-1} and the loss (repr floats)."""
     d = np.asarray(trajectories[0].params).shape[1]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["step", "stepper", *[f"x{i}" for i in range(d)], "loss"])
+    w.writerow(["step", "stepper", "name", "hparams", *[f"x{i}" for i in range(d)], "loss"])
     for t in trajectories:
         p = np.asarray(t.params, dtype=float)
+        hp = json.dumps({k: _plain(v) for k, v in t.hparams.items()}, sort_keys=True)
         for k in range(len(t.loss)):
-            w.writerow([k, t.label, *(repr(float(v)) for v in p[k]), repr(float(t.loss[k]))])
+            row = [k, t.label, t.stepper, hp, *(repr(float(v)) for v in p[k])]
+            w.writerow([*row, repr(float(t.loss[k]))])
     return write_text(path, buf.getvalue())
 
 
-def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, np.ndarray]]:
-    """``{label: {"params": (steps+1, d), "loss": (steps+1,)}}`` read back from
-    ``trajectories.csv``."""
+def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, Any]]:
+    """``{label: {"params": (steps+1, d), "loss": (steps+1,), "name": str, "hparams": dict}}``
+    read back from ``trajectories.csv``."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
-    d = len(header) - 3
-    out: dict[str, dict[str, list]] = {}
+    coords = [i for i, h in enumerate(header) if h[:1] == "x" and h[1:].isdigit()]
+    col = {h: i for i, h in enumerate(header)}
+    out: dict[str, dict[str, Any]] = {}
     for r in body:
-        rec = out.setdefault(r[1], {"params": [], "loss": []})
-        rec["params"].append([float(v) for v in r[2 : 2 + d]])
-        rec["loss"].append(float(r[-1]))
+        rec = out.setdefault(
+            r[col["stepper"]],
+            {"params": [], "loss": [], "name": r[col["name"]], "hparams": r[col["hparams"]]},
+        )
+        rec["params"].append([float(r[i]) for i in coords])
+        rec["loss"].append(float(r[col["loss"]]))
     return {
-        k: {"params": np.array(v["params"]), "loss": np.array(v["loss"])} for k, v in out.items()
+        k: {
+            "params": np.array(v["params"]),
+            "loss": np.array(v["loss"]),
+            "name": v["name"],
+            "hparams": json.loads(v["hparams"]),
+        }
+        for k, v in out.items()
     }
 
 
 def _plain(value: Any) -> Any:
+    """A hyperparameter as JSON: numbers as they are, a schedule or function by its text."""
     if isinstance(value, (np.generic, np.ndarray)):
         return np.asarray(value).tolist()
     if callable(value):
-        return str(value)
+        from optbench.steppers._base import _fmt
+
+        return _fmt(value)
     return value
 
 

@@ -11,6 +11,7 @@ from ._base import (
     Stepper,
     check_lr,
     check_range,
+    defaults_of,
     learning_rate,
     make_label,
     safe_div,
@@ -71,5 +72,11 @@ def adagrad(lr: Any = 0.01, eps: Any = 1e-10, initial_accumulator: Any = 0.0) ->
     hp = {"lr": lr, "eps": eps, "initial_accumulator": initial_accumulator}
     formula = r"G \leftarrow G + g^2,\ \theta \leftarrow \theta - \eta\, g / (\sqrt{G}+\epsilon)"
     return Stepper(
-        init, update, "adagrad", hp, make_label("AdaGrad", hp, ("lr",)), formula, adagrad
+        init,
+        update,
+        "adagrad",
+        hp,
+        make_label("AdaGrad", hp, ("lr",), defaults_of(adagrad)),
+        formula,
+        adagrad,
     )

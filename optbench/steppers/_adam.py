@@ -12,6 +12,7 @@ from ._base import (
     check_flag,
     check_lr,
     check_range,
+    defaults_of,
     learning_rate,
     make_label,
     safe_div,
@@ -80,6 +81,10 @@ def check_adam(lr: Any, b1: Any, b2: Any, eps: Any, stepper: str) -> None:
     check_range("b1", b1, 0.0, 1.0, high_open=True, stepper=stepper)
     check_range("b2", b2, 0.0, 1.0, high_open=True, stepper=stepper)
     check_range("eps", eps, 0.0, stepper=stepper)
+
+
+# how a label says a switch that is not at its default ("": the display name says it)
+_WORDS = {"eps_in_sqrt": "eps inside the root", "amsgrad": "", "bias_correction": ""}
 
 
 def adam(
@@ -171,4 +176,12 @@ def adam(
         display += " w/o bias correction"
     root = r"\sqrt{\hat v+\epsilon}" if eps_in_sqrt else r"(\sqrt{\hat v}+\epsilon)"
     formula = rf"\theta \leftarrow \theta - \eta\, \hat m / {root}"
-    return Stepper(init, update, "adam", hp, make_label(display, hp, ("lr",)), formula, adam)
+    return Stepper(
+        init,
+        update,
+        "adam",
+        hp,
+        make_label(display, hp, ("lr",), defaults_of(adam), _WORDS),
+        formula,
+        adam,
+    )

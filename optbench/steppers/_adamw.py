@@ -8,7 +8,7 @@ import jax
 
 from .._errors import OptbenchError
 from ._adam import adam_direction, adam_init, check_adam
-from ._base import Stepper, check_range, learning_rate, make_label, tree_cast_like
+from ._base import Stepper, check_range, defaults_of, learning_rate, make_label, tree_cast_like
 
 
 def adamw(
@@ -68,5 +68,11 @@ def adamw(
         r" + \lambda \theta)"
     )
     return Stepper(
-        init, update, "adamw", hp, make_label("AdamW", hp, ("lr", "weight_decay")), formula, adamw
+        init,
+        update,
+        "adamw",
+        hp,
+        make_label("AdamW", hp, ("lr", "weight_decay"), defaults_of(adamw)),
+        formula,
+        adamw,
     )

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from .._errors import OptbenchError, closest
+from .._names import callable_name
 
 
 class Stepper(NamedTuple):
@@ -144,14 +145,62 @@ def _fmt(value: Any) -> str:
     if isinstance(value, (bool, str)):
         return str(value)
     if callable(value):
-        return str(value)
+        return callable_name(value)
     v = _concrete(value)
     if v is None:
         return "·"
     return f"{v:g}"
 
 
-def make_label(display: str, hparams: Mapping[str, Any], shown: tuple[str, ...]) -> str:
-    """``"Adam (lr=0.01)"``: the display name and the hyperparameters worth a legend."""
-    parts = [f"{k}={_fmt(hparams[k])}" for k in shown if k in hparams]
-    return f"{display} ({', '.join(parts)})" if parts else display
+def _differs(value: Any, default: Any) -> bool:
+    """Whether a hyperparameter's value is not its default (a traced value counts as set)."""
+    if callable(value) or callable(default) or isinstance(value, (bool, str)):
+        return type(value) is not type(default) or value != default
+    a, b = _concrete(value), _concrete(default)
+    if a is None or b is None:
+        return True
+    return a != b
+
+
+def make_label(
+    display: str,
+    hparams: Mapping[str, Any],
+    shown: tuple[str, ...],
+    defaults: Mapping[str, Any] | None = None,
+    words: Mapping[str, str] | None = None,
+) -> str:
+    """``"Adam, eps inside the root (lr=0.01, b1=0.5)"``: what ran, told apart from the rest.
+
+    Args:
+      display: the stepper's name as a reader knows it, with its variant (``"AMSGrad"``).
+      hparams: every hyperparameter the stepper was made with.
+      shown: the numbers always named (the learning rate), in this order.
+      defaults: the factory's defaults; every other number that differs from its default is
+        named too, in the order of ``hparams``.
+      words: for switches (bools and strings), the words that say a non-default value, or ``""``
+        when ``display`` already tells it; a switch without words is named as ``key=value``.
+    """
+    defaults = dict(defaults or {})
+    words = dict(words or {})
+    told, parts = [], [f"{k}={_fmt(hparams[k])}" for k in shown if k in hparams]
+    for k, v in hparams.items():
+        if k in shown or k not in defaults or not _differs(v, defaults[k]):
+            continue
+        if k in words:
+            if words[k]:  # "": already told by ``display``
+                told.append(words[k])
+        else:
+            parts.append(f"{k}={_fmt(v)}")
+    head = ", ".join([display, *told])
+    return f"{head} ({', '.join(parts)})" if parts else head
+
+
+def defaults_of(factory: Any) -> dict[str, Any]:
+    """The keyword defaults of a stepper factory."""
+    import inspect
+
+    return {
+        k: p.default
+        for k, p in inspect.signature(factory).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }

@@ -12,10 +12,10 @@ from ._base import (
     check_flag,
     check_lr,
     check_range,
+    defaults_of,
     learning_rate,
     make_label,
     safe_div,
-    shown_if_nonzero,
     tree_cast_like,
     tree_zeros_like,
 )
@@ -26,6 +26,10 @@ class RMSpropState(NamedTuple):
     square_avg: Any  # v_t, the running mean of g**2
     grad_avg: Any  # gbar_t, the running mean of g (centered only, else None)
     momentum_buffer: Any  # b_t, zero-initialised as in torch
+
+
+# how a label says a switch that is not at its default
+_WORDS = {"eps_in_sqrt": "eps inside the root", "centered": "centered"}
 
 
 def rmsprop(
@@ -130,12 +134,18 @@ def rmsprop(
         "centered": centered,
         "momentum": momentum,
     }
-    shown = ("lr", "decay") + (("momentum",) if shown_if_nonzero(momentum) else ())
-    display = "RMSprop (centered)" if centered else "RMSprop"
     root = r"\sqrt{s+\epsilon}" if eps_in_sqrt else r"(\sqrt{s}+\epsilon)"
     s_def = r"s = v - \bar g^2" if centered else r"s = v"
     formula = (
         rf"v \leftarrow \rho v + (1-\rho) g^2,\ {s_def},\ "
         rf"\theta \leftarrow \theta - \eta\, g / {root}"
     )
-    return Stepper(init, update, "rmsprop", hp, make_label(display, hp, shown), formula, rmsprop)
+    return Stepper(
+        init,
+        update,
+        "rmsprop",
+        hp,
+        make_label("RMSprop", hp, ("lr", "decay"), defaults_of(rmsprop), _WORDS),
+        formula,
+        rmsprop,
+    )

@@ -13,6 +13,7 @@ from ._base import (
     check_choice,
     check_lr,
     check_range,
+    defaults_of,
     is_traced,
     make_label,
     tree_cast_like,
@@ -174,5 +175,11 @@ def rprop(
         r"\theta \leftarrow \theta - \Delta\,\mathrm{sign}(g)"
     )
     return Stepper(
-        init, update, "rprop", hp, make_label(_DISPLAY[variant], hp, ("lr",)), formula, rprop
+        init,
+        update,
+        "rprop",
+        hp,
+        make_label(_DISPLAY[variant], hp, ("lr",), defaults_of(rprop), {"variant": ""}),
+        formula,
+        rprop,
     )

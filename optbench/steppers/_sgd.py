@@ -13,6 +13,7 @@ from ._base import (
     check_choice,
     check_lr,
     check_range,
+    defaults_of,
     is_traced,
     learning_rate,
     make_label,
@@ -62,7 +63,7 @@ def sgd(lr: Any) -> Stepper:
         update,
         "sgd",
         hp,
-        make_label("SGD", hp, ("lr",)),
+        make_label("SGD", hp, ("lr",), defaults_of(sgd)),
         r"\theta \leftarrow \theta - \eta g",
         sgd,
     )
@@ -133,7 +134,13 @@ def momentum(lr: Any, beta: Any = 0.9, form: str = "heavy_ball", dampening: Any 
         else rf"b \leftarrow \beta b + {damped},\ \theta \leftarrow \theta - \eta b"
     )
     return Stepper(
-        init, update, "momentum", hp, make_label("Momentum", hp, ("lr", "beta")), formula, momentum
+        init,
+        update,
+        "momentum",
+        hp,
+        make_label("Momentum", hp, ("lr", "beta"), defaults_of(momentum), {"form": "EMA form"}),
+        formula,
+        momentum,
     )
 
 
@@ -181,7 +188,7 @@ def nesterov(lr: Any, beta: Any = 0.9) -> Stepper:
         update,
         "nesterov",
         hp,
-        make_label("Nesterov", hp, ("lr", "beta")),
+        make_label("Nesterov", hp, ("lr", "beta"), defaults_of(nesterov)),
         r"b \leftarrow \beta b + g,\ \theta \leftarrow \theta - \eta (g + \beta b)",
         nesterov,
     )
