@@ -156,7 +156,9 @@ def check_sweeps(p: Page) -> None:
     out = p.out
     assert "['b1', 'lr']\n" in out and "52 0 1\n" in out
     csv = (p.folder / "results.csv").read_text().splitlines()
-    assert len(csv) == 53 and csv[0].split(",")[:3] == ["lr", "b1", "seed"]
+    head = csv[0].split(",")
+    assert len(csv) == 53 and head[:4] == ["stepper", "lr", "b1", "b2"] and "seed" in head
+    assert csv[1].split(",")[:4] == ["adam", "0.001", "0.8", "0.999"]  # every row says what ran
     assert "(625, 301, 2)\n" in out
     with Image.open(p.folder / "basins.png") as im:
         assert im.format == "PNG" and min(im.size) > 200

@@ -103,3 +103,30 @@ def test_the_csv_carries_name_and_hyperparameters_in_columns(tmp_path):
         "lr": 0.05,
     }
     assert json.dumps(second["hparams"], sort_keys=True) in path.read_text().replace('""', '"')
+
+
+def test_a_sweep_row_names_the_stepper_and_every_hyperparameter():
+    res = optbench.sweep("quadratic", "adam:b2=0.99", {"lr": [0.01, 0.1]}, 5)
+    head, first, second = res.to_csv(wall_time=False).splitlines()[:3]
+    assert head.split(",")[:8] == [
+        "stepper",
+        "lr",
+        "b1",
+        "b2",
+        "eps",
+        "eps_in_sqrt",
+        "bias_correction",
+        "amsgrad",
+    ]
+    assert first.split(",")[:8] == [
+        "adam",
+        "0.01",
+        "0.9",
+        "0.99",
+        "1e-08",
+        "False",
+        "True",
+        "False",
+    ]
+    assert second.split(",")[:2] == ["adam", "0.1"]
+    assert res.to_records()[1]["b2"] == 0.99

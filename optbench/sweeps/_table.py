@@ -127,7 +127,16 @@ class SweepResult:
         return np.isin(self.kind, ("nan", "inf", "blow-up", "invalid"))
 
     def columns(self) -> dict[str, np.ndarray]:
-        cols: dict[str, np.ndarray] = dict(self.hparams)
+        """Every row identifies its run: the stepper's name, every hyperparameter (the grid's
+        and the fixed ones), the seed and the start; then what the run did."""
+        n = len(self)
+        cols: dict[str, np.ndarray] = {}
+        if "stepper" in self.meta:
+            cols["stepper"] = np.full(n, str(self.meta["stepper"]), dtype=object)
+        cols.update(self.hparams)
+        for k, v in self.meta.get("base", {}).items():
+            if k not in cols:
+                cols[k] = np.full(n, v, dtype=object)
         cols.update(
             seed=self.seed,
             start=self.start,
@@ -144,7 +153,10 @@ class SweepResult:
     def to_records(self) -> list[dict[str, Any]]:
         """One plain-Python dict per row."""
         cols = self.columns()
-        return [{k: v[i].item() for k, v in cols.items()} for i in range(len(self))]
+        return [
+            {k: v[i].item() if hasattr(v[i], "item") else v[i] for k, v in cols.items()}
+            for i in range(len(self))
+        ]
 
     def to_csv(self, path: Any = None, *, wall_time: bool = True) -> str:
         """The table as CSV text (floats with 9 significant digits); written atomically if ``path``.
