@@ -130,3 +130,28 @@ def test_a_sweep_row_names_the_stepper_and_every_hyperparameter():
     ]
     assert second.split(",")[:2] == ["adam", "0.1"]
     assert res.to_records()[1]["b2"] == 0.99
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("adam:lr=abc", "`lr` of adam (='abc') must be a number with 0.0 < lr."),
+        ("adam:b1=foo", "`b1` of adam (='foo') must be a number with 0.0 <= b1 < 1.0."),
+        (
+            "momentum:lr=0.1,beta=high",
+            "`beta` of momentum (='high') must be a number with 0.0 <= beta < 1.0.",
+        ),
+        ("sgd:lr=none", "`lr` of sgd (=None) must be a number with 0.0 < lr."),
+        ("rprop:eta_plus=a", "`eta_plus` of rprop (='a') must be a number with 1.0 < eta_plus."),
+    ],
+)
+def test_text_where_a_number_belongs_is_one_sentence_and_exit_2(spec, message, tmp_path, capsys):
+    from optbench.cli import main
+
+    out = tmp_path / "out"
+    assert main(["race", "quadratic", spec, "--steps", "3", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"optbench: error: {message}\n"
+    assert not out.exists()
+    with pytest.raises(OptbenchError) as err:
+        optbench.run("quadratic", spec, 3)
+    assert str(err.value) == message

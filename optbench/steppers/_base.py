@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .._errors import OptbenchError, closest
 from .._names import callable_name
@@ -70,8 +71,13 @@ def check_range(
 ) -> None:
     """Raise a ValueError naming ``name``, ``value`` and the allowed interval if value is outside.
 
-    Traced values and schedules pass unchecked.
+    Traced values and schedules pass unchecked; text, switches and None are refused as not numbers.
     """
+    lo = "" if low is None else f"{low} {'<' if low_open else '<='} "
+    hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
+    where = f" of {stepper}" if stepper else ""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        raise OptbenchError(f"`{name}`{where} (={value!r}) must be a number with {lo}{name}{hi}.")
     v = _concrete(value)
     if v is None:
         return
@@ -81,9 +87,6 @@ def check_range(
     if high is not None:
         ok &= v < high if high_open else v <= high
     if not ok:
-        lo = "" if low is None else f"{low} {'<' if low_open else '<='} "
-        hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
-        where = f" of {stepper}" if stepper else ""
         raise OptbenchError(f"`{name}`{where} (={value!r}) must satisfy {lo}{name}{hi}.")
 
 
