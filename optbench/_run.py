@@ -109,6 +109,10 @@ def resolve_stepper(stepper: Any) -> Any:
         from . import steppers
         from ._spec import parse_spec
 
+        head, _, rest = stepper.strip().partition(":")
+        user = rest and "=" not in rest.partition(":")[0] and head not in steppers.names()
+        if "." in head or user:  # optax.NAME:..., or module:factory:...
+            return _named_transform(stepper)
         name, params = parse_spec(stepper, "stepper")
         return steppers.get(name, **params)
     if hasattr(stepper, "init") and hasattr(stepper, "update"):
@@ -117,6 +121,35 @@ def resolve_stepper(stepper: Any) -> Any:
         f"`stepper` (={stepper!r}) must be an optbench stepper, an "
         "optax.GradientTransformation or a name like 'adam:lr=0.01'."
     )
+
+
+def _named_transform(spec: str) -> Stepper:
+    """``optax.NAME:arg=value,...`` or ``module:factory:arg=value,...`` as a stepper, labelled by
+    the spec's name and arguments (``optax.lion (learning_rate=0.01)``)."""
+    from .testing._adapters import JaxAdapter
+    from .testing._resolve import resolve
+
+    adapter = resolve(spec)
+    if not isinstance(adapter, JaxAdapter):
+        raise OptbenchError(
+            f"stepper {spec!r} is not a JAX optimizer: {adapter.name} runs step by step outside "
+            "JAX, which optbench's compiled runs cannot do; compare it with `optbench check` "
+            "instead."
+        )
+    tx = adapter.transform
+    if isinstance(tx, Stepper):
+        return tx._replace(label=adapter.label) if adapter.label != tx.label else tx
+    takes_value = _accepts_value(tx)
+
+    def update(grads: Any, state: Any, params: Any = None, **extra: Any) -> Any:
+        return tx.update(grads, state, params, **(extra if takes_value else {}))
+
+    return Stepper(tx.init, update, adapter.name, adapter.hparams, adapter.label)
+
+
+def _accepts_value(tx: Any) -> bool:
+    """optax's ``GradientTransformationExtraArgs`` take ``value=loss``; plain transforms do not."""
+    return type(tx).__name__ == "GradientTransformationExtraArgs"
 
 
 def check_steps(steps: Any) -> int:

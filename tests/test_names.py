@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import optbench
@@ -155,3 +156,42 @@ def test_text_where_a_number_belongs_is_one_sentence_and_exit_2(spec, message, t
     with pytest.raises(OptbenchError) as err:
         optbench.run("quadratic", spec, 3)
     assert str(err.value) == message
+
+
+def test_any_optax_optimizer_or_user_factory_is_raceable_by_name(tmp_path, monkeypatch):
+    optax = pytest.importorskip("optax")
+    lion, adam = optbench.race(
+        "rosenbrock", ["optax.lion:learning_rate=0.01", "optax.adam:learning_rate=0.05"], 30
+    )
+    assert (lion.label, lion.stepper, lion.hparams) == (
+        "optax.lion (learning_rate=0.01)",
+        "optax.lion",
+        {"learning_rate": 0.01},
+    )
+    np.testing.assert_array_equal(
+        lion.params, optbench.run("rosenbrock", optax.lion(0.01), 30).params
+    )
+    assert adam.label == "optax.adam (learning_rate=0.05)"
+    # a user's own factory, imported only because the spec names it
+    (tmp_path / "my_steppers.py").write_text(
+        "import optax\n\ndef heavy(lr=0.1):\n    return optax.sgd(lr, momentum=0.95)\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    mine = optbench.run("quadratic", "my_steppers:heavy:lr=0.01", 5)
+    assert (mine.label, mine.stepper) == ("my_steppers.heavy (lr=0.01)", "my_steppers.heavy")
+    with pytest.raises(OptbenchError) as err:
+        optbench.run("quadratic", "optax.lino:learning_rate=0.1", 5)
+    assert str(err.value) == (
+        "'optax' has no attribute 'lino' (in 'optax.lino:learning_rate=0.1'); did you mean 'lion'?"
+    )
+
+
+def test_a_torch_optimizer_is_refused_in_compiled_runs_with_a_pointer_to_check():
+    pytest.importorskip("torch")
+    with pytest.raises(OptbenchError) as err:
+        optbench.run("quadratic", "torch.optim.Adam:lr=0.1", 5)
+    assert str(err.value) == (
+        "stepper 'torch.optim.Adam:lr=0.1' is not a JAX optimizer: torch.optim.Adam runs step by "
+        "step outside JAX, which optbench's compiled runs cannot do; compare it with "
+        "`optbench check` instead."
+    )
