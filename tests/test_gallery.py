@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
+from pixels import near, pixels, rgb
 
 import optbench
 from optbench import cli, gallery
@@ -148,26 +148,6 @@ def drawn(monkeypatch):
 
         monkeypatch.setattr(module, name, wrapper)
     return rec
-
-
-def rgb(colour):
-    return np.array(to_rgb(colour)) * 255
-
-
-def pixels(path):
-    """The picture (a GIF's last frame) as an (h, w, 3) int array."""
-    with Image.open(path) as im:
-        im.seek(getattr(im, "n_frames", 1) - 1)
-        return np.asarray(im.convert("RGB")).astype(int)
-
-
-def near(image, fig, ax, xy, colour, tol=40):
-    """Whether the pixel where data point ``xy`` of ``ax`` lands (or one beside it) has
-    ``colour``."""
-    x, y = ax.transData.transform(xy)
-    row, col = int(round(fig.bbox.height - y)), int(round(x))
-    patch = image[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
-    return np.min(np.abs(patch - rgb(colour)).sum(axis=1)) < tol
 
 
 def head_at(image, fig, ax, xy, colour, tol=40):

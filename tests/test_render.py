@@ -9,6 +9,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
+from pixels import near, pixels
 
 import optbench
 from optbench import render
@@ -60,21 +61,6 @@ def test_gif_delays_respect_10ms_units_and_20ms_floor():
 def test_frame_steps_are_decimated_evenly():
     np.testing.assert_array_equal(render.frame_steps(300, 4), [0, 100, 200, 300])
     np.testing.assert_array_equal(render.frame_steps(3, 50), [0, 1, 2, 3])
-
-
-def last_frame(path):
-    with Image.open(path) as im:
-        im.seek(getattr(im, "n_frames", 1) - 1)
-        return np.asarray(im.convert("RGB")).astype(int)
-
-
-def colour_at(frame, fig, ax, xy, colour, tol=40):
-    """Whether the pixel where data point ``xy`` of ``ax`` lands (or one beside it) has
-    ``colour``."""
-    x, y = ax.transData.transform(xy)
-    row, col = int(round(fig.bbox.height - y)), int(round(x))
-    patch = frame[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
-    return np.min(np.abs(patch - np.array(to_rgb(colour)) * 255).sum(axis=1)) < tol
 
 
 def head_at(frame, fig, ax, xy, colour, tol=40):
@@ -136,7 +122,7 @@ def changed_only_inside(a, b, boxes):
 def test_head_markers_sit_at_the_last_position(gif, runs, rosen):
     scene = build(runs, rosen, size=300, resolution=80)
     scene.canvas.draw()  # the layout is final once drawn, as in animate()
-    frame = last_frame(gif)
+    frame = pixels(gif)
     ax = scene.axes[0]
     heads = [ax.transData.transform(t.params[-1]) for t in runs]
     checked = 0
@@ -162,7 +148,7 @@ def test_a_diverged_run_is_marked_where_it_left_the_view(tmp_path, monkeypatch):
         _animate, "build", lambda *a, **k: scenes.append(original(*a, **k)) or scenes[-1]
     )
     pictures = {
-        lang: last_frame(render.animate(runs, quad, tmp_path / f"{lang}.png", lang=lang, **kw))
+        lang: pixels(render.animate(runs, quad, tmp_path / f"{lang}.png", lang=lang, **kw))
         for lang in ("en", "ru")
     }
     boxes = []
@@ -201,14 +187,14 @@ def test_the_convergence_plot_labels_marks_and_translates(tmp_path, monkeypatch)
     assert all(re.search("[а-я]", ax.get_ylabel()) for ax in fig.axes)  # Cyrillic
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend == [f"{t.label}  (η_max = 2/λ_max = 0.2)" for t in runs]
-    frame = last_frame(png)
+    frame = pixels(png)
     colour = THEMES["light"]["paths"][0]
     for ax in fig.axes:  # the diverged run ends with a cross at step 36, in its colour
         crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
         assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [36]
         assert crosses[0].get_color() == colour
         xy = (36, crosses[0].get_ydata()[0])
-        assert colour_at(frame, fig, ax, xy, colour)
+        assert near(frame, fig, ax, xy, colour)
 
 
 def test_csv_round_trips_the_trajectories(runs, tmp_path):
@@ -222,8 +208,8 @@ def test_csv_round_trips_the_trajectories(runs, tmp_path):
 
 def test_dark_russian_panels_draw_the_theme_the_heads_and_the_counter(runs, rosen, tmp_path):
     kw = dict(size=200, resolution=60, panels=True, theme="dark")
-    ru = last_frame(render.animate(runs, rosen, tmp_path / "ru.png", lang="ru", **kw))
-    en = last_frame(render.animate(runs, rosen, tmp_path / "en.png", lang="en", **kw))
+    ru = pixels(render.animate(runs, rosen, tmp_path / "ru.png", lang="ru", **kw))
+    en = pixels(render.animate(runs, rosen, tmp_path / "en.png", lang="en", **kw))
     assert ru.shape == (150, 450, 3)  # three panels of 0.75 x 200 px side by side
     dark = THEMES["dark"]
     for corner in (ru[0, 0], ru[0, -1], ru[-1, 0], ru[-1, -1]):
