@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from . import _memory
 from ._errors import OptbenchError
 
 # XLA:CPU compiles a ``while`` loop whose buffers (loop state and stacked outputs) add up to at
@@ -108,13 +109,11 @@ def configure(
     if compile_loops_whole is not None:
         _set_whole_loops(bool(compile_loops_whole), started)
     if keep_freed_memory is not None:
-        from ._memory import keep_freed_memory as keep
-
-        if keep_freed_memory and not keep():
+        if keep_freed_memory and not _memory.keep_freed_memory():
             raise OptbenchError(
                 "`keep_freed_memory=True` needs glibc's malloc (Linux); this process has none."
             )
-        if not keep_freed_memory and _memory_kept():
+        if not keep_freed_memory and _memory.kept:
             raise OptbenchError(
                 "`keep_freed_memory=False`: malloc was already told to keep freed memory in this "
                 "process, and that cannot be undone."
@@ -122,18 +121,12 @@ def configure(
     return settings()
 
 
-def _memory_kept() -> bool:
-    from . import _memory
-
-    return bool(_memory.kept)
-
-
 def settings() -> dict[str, Any]:
     """The process-wide settings :func:`configure` makes, as they are now."""
     return {
         "cpu_devices": _device_count(),
         "compile_loops_whole": loops_compiled_whole(),
-        "keep_freed_memory": _memory_kept(),
+        "keep_freed_memory": _memory.kept,
     }
 
 

@@ -19,6 +19,15 @@ def callable_name(value: Any) -> str:
     return "lambda" if name.endswith("<lambda>") else name.rsplit(".", 1)[-1]
 
 
+def signature_defaults(fn: Any) -> dict[str, Any]:
+    """The keyword defaults of a function or class (empty where it has no signature)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
+
+
 def stepper_name(stepper: Any) -> str:
     """What to call an optimizer object that carries no ``label`` of its own.
 
@@ -55,15 +64,7 @@ def _transform(obj: Any, depth: int) -> str | None:
     if factory == "chain":
         parts = [_transform(t, depth + 1) for t in _chained(cells)]
         return None if None in parts or not parts else f"chain({', '.join(parts)})"
-    made_by = getattr(sys.modules.get(fns[0].__module__), factory, None)
-    try:
-        defaults = {
-            k: p.default
-            for k, p in inspect.signature(made_by).parameters.items()
-            if p.default is not inspect.Parameter.empty
-        }
-    except (TypeError, ValueError):
-        defaults = {}
+    defaults = signature_defaults(getattr(sys.modules.get(fns[0].__module__), factory, None))
     args = []
     for name, value in sorted(cells.items()):
         if isinstance(value, (bool, int, float, str)):

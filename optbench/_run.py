@@ -126,7 +126,7 @@ def resolve_stepper(stepper: Any) -> Any:
 def _named_transform(spec: str) -> Stepper:
     """``optax.NAME:arg=value,...`` or ``module:factory:arg=value,...`` as a stepper, labelled by
     the spec's name and arguments (``optax.lion (learning_rate=0.01)``)."""
-    from .testing._adapters import JaxAdapter
+    from .testing._adapters import JaxAdapter, _takes_value
     from .testing._resolve import resolve
 
     adapter = resolve(spec)
@@ -139,17 +139,12 @@ def _named_transform(spec: str) -> Stepper:
     tx = adapter.transform
     if isinstance(tx, Stepper):
         return tx._replace(label=adapter.label) if adapter.label != tx.label else tx
-    takes_value = _accepts_value(tx)
+    takes_value = _takes_value(tx)
 
     def update(grads: Any, state: Any, params: Any = None, **extra: Any) -> Any:
         return tx.update(grads, state, params, **(extra if takes_value else {}))
 
     return Stepper(tx.init, update, adapter.name, adapter.hparams, adapter.label)
-
-
-def _accepts_value(tx: Any) -> bool:
-    """optax's ``GradientTransformationExtraArgs`` take ``value=loss``; plain transforms do not."""
-    return type(tx).__name__ == "GradientTransformationExtraArgs"
 
 
 def check_steps(steps: Any) -> int:

@@ -26,3 +26,13 @@ def near(image, fig, ax, xy, colour, tol=40) -> bool:
     row, col = int(round(fig.bbox.height - y)), int(round(x))
     patch = image[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3)
     return bool(np.min(np.abs(patch - rgb(colour)).sum(axis=1)) < tol)
+
+
+def head_at(image, fig, ax, xy, colour, tol=40) -> bool:
+    """Whether a head marker (a disc about 10 px across) of ``colour`` is centred where data
+    point ``xy`` lands: the centre and the pixels 3 px above, below, left and right of it have
+    the colour (a 2 px path line through the point would not)."""
+    x, y = ax.transData.transform(xy)
+    row, col = int(round(fig.bbox.height - y)), int(round(x))
+    ring = [image[row + dr, col + dc] for dr, dc in ((0, 0), (-3, 0), (3, 0), (0, -3), (0, 3))]
+    return all(np.abs(p - rgb(colour)).sum() < tol for p in ring)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from PIL import Image
-from pixels import near, pixels, rgb
+from pixels import head_at, near, pixels, rgb
 
 import optbench
 from optbench import cli, gallery
@@ -148,16 +148,6 @@ def drawn(monkeypatch):
 
         monkeypatch.setattr(module, name, wrapper)
     return rec
-
-
-def head_at(image, fig, ax, xy, colour, tol=40):
-    """Whether a head marker (a disc about 10 px across) of ``colour`` is centred where data
-    point ``xy`` lands: the centre and the pixels 3 px above, below, left and right of it have
-    the colour (a 2 px path line through the point would not)."""
-    x, y = ax.transData.transform(xy)
-    row, col = int(round(fig.bbox.height - y)), int(round(x))
-    ring = [image[row + dr, col + dc] for dr, dc in ((0, 0), (-3, 0), (3, 0), (0, -3), (0, 3))]
-    return all(np.abs(p - rgb(colour)).sum() < tol for p in ring)
 
 
 def heads_seen(scene, frame):

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
-from pixels import near, pixels
+from pixels import head_at, near, pixels
 
 import optbench
 from optbench import render
@@ -61,16 +61,6 @@ def test_gif_delays_respect_10ms_units_and_20ms_floor():
 def test_frame_steps_are_decimated_evenly():
     np.testing.assert_array_equal(render.frame_steps(300, 4), [0, 100, 200, 300])
     np.testing.assert_array_equal(render.frame_steps(3, 50), [0, 1, 2, 3])
-
-
-def head_at(frame, fig, ax, xy, colour, tol=40):
-    """Whether a head marker (a disc about 10 px across) of ``colour`` is centred where data
-    point ``xy`` lands: the centre and the pixels 3 px above, below, left and right of it have
-    the colour (a 2 px path line through the point would not)."""
-    x, y = ax.transData.transform(xy)
-    row, col = int(round(fig.bbox.height - y)), int(round(x))
-    ring = [frame[row + dr, col + dc] for dr, dc in ((0, 0), (-3, 0), (3, 0), (0, -3), (0, 3))]
-    return all(np.abs(p - np.array(to_rgb(colour)) * 255).sum() < tol for p in ring)
 
 
 def box_rows_cols(fig, bbox, pad=2):

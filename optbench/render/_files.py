@@ -62,9 +62,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (np.generic, np.ndarray)):
         return np.asarray(value).tolist()
     if callable(value):
-        from optbench.steppers._base import _fmt
+        from optbench._names import callable_name
 
-        return _fmt(value)
+        return callable_name(value)
     return value
 
 

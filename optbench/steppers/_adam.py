@@ -7,12 +7,12 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from .._names import signature_defaults as defaults_of
 from ._base import (
     Stepper,
     check_flag,
     check_lr,
     check_range,
-    defaults_of,
     learning_rate,
     make_label,
     safe_div,

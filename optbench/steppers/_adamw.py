@@ -7,8 +7,9 @@ from typing import Any
 import jax
 
 from .._errors import OptbenchError
+from .._names import signature_defaults as defaults_of
 from ._adam import adam_direction, adam_init, check_adam
-from ._base import Stepper, check_range, defaults_of, learning_rate, make_label, tree_cast_like
+from ._base import Stepper, check_range, learning_rate, make_label, tree_cast_like
 
 
 def adamw(

@@ -196,14 +196,3 @@ def make_label(
             parts.append(f"{k}={_fmt(v)}")
     head = ", ".join([display, *told])
     return f"{head} ({', '.join(parts)})" if parts else head
-
-
-def defaults_of(factory: Any) -> dict[str, Any]:
-    """The keyword defaults of a stepper factory."""
-    import inspect
-
-    return {
-        k: p.default
-        for k, p in inspect.signature(factory).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._errors import OptbenchError, closest, unknown
+from .._names import signature_defaults
 from ._base import Stepper
 
 _FACTORIES: dict[str, Callable[..., Any]] = {}
@@ -45,10 +46,7 @@ def hparam_names(name: str) -> list[str]:
 
 def defaults(name: str) -> dict[str, Any]:
     """The factory's default hyperparameters (``lr`` may have none)."""
-    sig = inspect.signature(factory(name))
-    return {
-        k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty
-    }
+    return signature_defaults(factory(name))
 
 
 def get(name: str, **hparams: Any) -> Stepper:

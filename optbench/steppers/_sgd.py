@@ -8,12 +8,12 @@ import jax
 import jax.numpy as jnp
 
 from .._errors import OptbenchError
+from .._names import signature_defaults as defaults_of
 from ._base import (
     Stepper,
     check_choice,
     check_lr,
     check_range,
-    defaults_of,
     is_traced,
     learning_rate,
     make_label,
