@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -84,8 +85,8 @@ def xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> Dataset:
 def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> Dataset:
     """Two concentric circles, radius 1 (class 0) and ``factor`` (class 1), with Gaussian noise."""
     n, noise = _count("circles", n), _noise("circles", noise)
-    if not 0 < factor < 1:
-        raise OptbenchError(f"`factor` of circles (={factor!r}) must be in (0, 1).")
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
+        raise OptbenchError(f"`factor` of circles (={factor!r}) must be a number in (0, 1).")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
@@ -116,6 +117,8 @@ def spiral(
     n, noise = _count("spiral", n), _noise("spiral", noise)
     if isinstance(classes, bool) or not isinstance(classes, int) or not 2 <= classes <= 10:
         raise OptbenchError(f"`classes` of spiral (={classes!r}) must be an integer in [2, 10].")
+    if isinstance(turns, bool) or not isinstance(turns, (int, float)) or not math.isfinite(turns):
+        raise OptbenchError(f"`turns` of spiral (={turns!r}) must be a finite number.")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % classes
     r = (np.arange(n) // classes + 0.5) / ((n + classes - 1) // classes)
@@ -197,4 +200,7 @@ def dataset(name: str, **params: Any) -> Dataset:
             raise OptbenchError(
                 f"data set {base!r} has no parameter {key!r}; it takes {', '.join(known)}."
             )
+    seed = params.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise OptbenchError(f"`seed` of {base} (={seed!r}) must be an integer >= 0.")
     return _SETS[base](**params)

@@ -70,12 +70,38 @@ DEFAULT_LOSS = {
     "linear": "mse",
 }
 _NEEDS = {"binary_cross_entropy": "sigmoid", "softmax_cross_entropy": "softmax"}
+LOSS_ALIASES = {
+    "bce": "binary_cross_entropy",
+    "binary_crossentropy": "binary_cross_entropy",
+    "softmax_crossentropy": "softmax_cross_entropy",
+    "categorical_crossentropy": "softmax_cross_entropy",
+    "mean_squared_error": "mse",
+    "mean_absolute_error": "mae",
+}
+"""Names from torch, Keras and optax for the same losses. ``ce`` and ``cross_entropy`` name the
+cross-entropy of the model's output: binary for a sigmoid, softmax for a softmax."""
+_BY_OUTPUT = ("ce", "cross_entropy", "crossentropy")
+
+
+def loss_name(name: str, output: str) -> str:
+    """The loss's own name for ``name`` or an alias of it, for a model with this ``output``."""
+    if name in _BY_OUTPUT:
+        if output not in _NEEDS.values():
+            raise OptbenchError(
+                f"`loss` (={name!r}) is the cross-entropy of a sigmoid or softmax output, but "
+                f"this model's output is {output}; use loss='mse'."
+            )
+        return {v: k for k, v in _NEEDS.items()}[output]
+    name = LOSS_ALIASES.get(name, name)
+    if name not in LOSSES:
+        raise unknown("loss", name, [*LOSSES, *LOSS_ALIASES, *_BY_OUTPUT])
+    return name
 
 
 def loss_fn(name: str, output: str) -> Callable[[jax.Array, jax.Array], jax.Array]:
-    """The loss ``name`` as a function of (logits, targets) for a model with this output."""
-    if name not in LOSSES:
-        raise unknown("loss", name, LOSSES)
+    """The loss ``name`` (or an alias) as a function of (logits, targets) for a model with this
+    output."""
+    name = loss_name(name, output)
     need = _NEEDS.get(name)
     if need is not None and output != need:
         raise OptbenchError(

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from optbench._io import save_figure
 from optbench.render._gif import stream_gif
+from optbench.render._style import at_floor, log_axis, zero_floor
 from optbench.render._style import style as race_style
 
 THEMES = {
@@ -204,16 +205,29 @@ def curves_png(
     panels = [("loss", "train_loss", "val_loss"), ("accuracy", "train_acc", "val_acc")]
     for ax, (what, tr, va) in zip(axes, panels[: len(axes)], strict=True):
         _dress(ax, colours)
-        ax.plot(epochs, per_epoch[tr], color=colours["lines"][0], label=words["train"])
+        # a loss spanning more than a decade goes on a log axis, exact zeros on its "0" floor
+        shown = [np.asarray(per_epoch[k], dtype=float) for k in (tr, va) if k in per_epoch]
+        both = np.concatenate(shown)
+        both = both[np.isfinite(both)]
+        positive = both[both > 0]
+        log = (
+            what == "loss"
+            and positive.size > 0
+            and both.min() >= 0
+            and positive.max() > 10 * positive.min()
+        )
+        floor = zero_floor(both) if log else None
+        ax.plot(epochs, at_floor(shown[0], floor), color=colours["lines"][0], label=words["train"])
         if va in per_epoch:
-            ax.plot(epochs, per_epoch[va], color=colours["lines"][1], label=words["val"])
+            ax.plot(
+                epochs, at_floor(shown[1], floor), color=colours["lines"][1], label=words["val"]
+            )
         if best_epoch is not None:
             ax.axvline(best_epoch, color=colours["lines"][2], ls="--", lw=1, label=words["best"])
         if stop_epoch is not None and stop_epoch < epochs[-1]:
             ax.axvline(stop_epoch, color=colours["lines"][3], ls=":", lw=1, label=words["stop"])
-        curve = per_epoch[tr][np.isfinite(per_epoch[tr])]
-        if what == "loss" and curve.size and curve.min() > 0 and curve.max() > 10 * curve.min():
-            ax.set_yscale("log")
+        if log:
+            log_axis(ax, both)
         ax.set_xlabel(words["epoch"])
         ax.set_ylabel(words[what])
         ax.grid(color=colours["grid"], lw=0.5)

@@ -25,7 +25,7 @@ from optbench._errors import OptbenchError
 
 from ._data import Dataset, dataset
 from ._history import epoch_records
-from ._losses import DEFAULT_LOSS, accuracy, loss_fn
+from ._losses import DEFAULT_LOSS, accuracy, loss_fn, loss_name
 from ._models import Model
 from ._zoo import model_for
 
@@ -74,7 +74,7 @@ class NetworkProblem:
     ):
         self.data = dataset(data)
         self.model = model_for(model, self.data)
-        self.loss_name = loss or DEFAULT_LOSS[self.model.output]
+        self.loss_name = loss_name(loss or DEFAULT_LOSS[self.model.output], self.model.output)
         self._loss = loss_fn(self.loss_name, self.model.output)
         n = len(self.data.x)
         self.validation = (

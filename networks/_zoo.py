@@ -24,6 +24,8 @@ from ._layers import ACTIVATIONS
 from ._models import Model, mlp
 
 MODELS = ("mlp", "logistic", "linear", "cnn")
+MODEL_ALIASES = {"logreg": "logistic", "logistic_regression": "logistic"}
+"""Other names for the models: ``logreg`` is ``logistic``."""
 
 
 def _output_for(data: Dataset) -> tuple[str, int]:
@@ -34,8 +36,9 @@ def _output_for(data: Dataset) -> tuple[str, int]:
 
 def _parse(spec: str) -> tuple[str, list[int] | None, str | None, dict[str, Any]]:
     name, *tokens = [t.strip() for t in spec.strip().split(":")]
+    name = MODEL_ALIASES.get(name, name)
     if name not in MODELS:
-        raise unknown("model", name, MODELS)
+        raise unknown("model", name, [*MODELS, *MODEL_ALIASES])
     sizes, act, kw = None, None, {}
     for tok in tokens:
         if not tok:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._cache import CompileCache
+from ._divergence import Rule, kind_name
 from ._errors import OptbenchError
 from ._names import stepper_name
 from .steppers._base import Stepper
@@ -37,8 +39,12 @@ class Trajectory:
         the stepper saw at that step; the last entry is the full loss at the final iterate).
       grad_norm: ``(steps,)`` the norm of the gradient the stepper received at each step.
       update_norm: ``(steps,)`` the norm of each applied update.
-      diverged_at: None, or the first step whose loss or parameters were not finite or beyond the
-        problem's blow-up bound. From there on the run is frozen at the last good iterate.
+      diverged_at: None, or the first step whose iterate failed the divergence rule of
+        :mod:`optbench._divergence` (a NaN or infinite loss or coordinate, a blow-up of the loss or
+        the parameters, or on a surface an iterate beyond its plotting window by more than one
+        window extent). From there on the run is frozen at the last good iterate.
+      diverged_kind: why it diverged, ``"nan"``, ``"inf"``, ``"blow-up"`` or ``"left the
+        window"``; None when it did not.
       label, stepper, hparams: the stepper's display label, registry name and hyperparameters.
       problem: the problem's description (``describe()``), start, steps, key, dtype: how to
         rerun it.
@@ -60,6 +66,7 @@ class Trajectory:
     dtype: str
     extras: dict[str, Any] = dataclasses.field(default_factory=dict)
     formula: str = ""
+    diverged_kind: str | None = None
 
     @property
     def final_loss(self) -> float:
@@ -74,7 +81,7 @@ class Trajectory:
         return self.diverged_at is not None
 
     def __repr__(self) -> str:
-        div = f", diverged_at={self.diverged_at}" if self.diverged else ""
+        div = f", diverged_at={self.diverged_at} ({self.diverged_kind})" if self.diverged else ""
         return (
             f"Trajectory({self.label} on {self.problem.get('name')}, steps={self.steps}, "
             f"final_loss={self.final_loss:.6g}{div})"
@@ -102,28 +109,64 @@ def resolve_problem(problem: Any) -> Any:
     )
 
 
-def resolve_stepper(stepper: Any) -> Any:
+def resolve_stepper(stepper: Any, problem: Any = None, at: Any = None) -> Any:
     """A stepper from a :class:`Stepper`, an ``optax.GradientTransformation`` or a spec
-    (``"adam:lr=0.01"``)."""
+    (``"adam:lr=0.01"``, ``"sgd:lr=0.5eta_max"``, ``"adam:lr=cosine(0.05,300)"``).
+
+    A rate in units of ``eta_max``/``eta_opt`` is resolved from the Hessian of ``problem`` at
+    ``at`` (its start when None).
+    """
+    return stepper_and_units(stepper, problem, at)[0]
+
+
+def stepper_and_units(stepper: Any, problem: Any = None, at: Any = None) -> tuple[Any, dict]:
+    """:func:`resolve_stepper`, and the record of the values a spec gave in units of the
+    problem's curvature (``{}`` when none; see :func:`optbench._values.resolve_params`)."""
     if isinstance(stepper, str):
         from . import steppers
         from ._spec import parse_spec
+        from ._values import relabel, resolve_params
 
-        head, _, rest = stepper.strip().partition(":")
-        user = rest and "=" not in rest.partition(":")[0] and head not in steppers.names()
-        if "." in head or user:  # optax.NAME:..., or module:factory:...
-            return _named_transform(stepper)
-        name, params = parse_spec(stepper, "stepper")
-        return steppers.get(name, **params)
+        if is_named_target(stepper):  # optax.NAME:..., or module:factory:...
+            return _named_transform(stepper, eager_ok=is_surface(problem)), {}
+        name, params = parse_spec(stepper, "stepper", rich=True)
+        if at is None and problem is not None and _needs_point(params):
+            at = problem.initial(None, 0)
+        values, units = resolve_params(params, problem, at, f"stepper {stepper.strip()!r}")
+        made = steppers.get(name, **values)
+        if units and isinstance(made, Stepper):
+            made = made._replace(label=relabel(made.label, units, values))
+        return made, units
     if hasattr(stepper, "init") and hasattr(stepper, "update"):
-        return stepper
+        return stepper, {}
     raise OptbenchError(
         f"`stepper` (={stepper!r}) must be an optbench stepper, an "
         "optax.GradientTransformation or a name like 'adam:lr=0.01'."
     )
 
 
-def _named_transform(spec: str) -> Stepper:
+def is_surface(problem: Any) -> bool:
+    """A 2-D-style test surface (a plain coordinate vector), where eager steppers may run."""
+    return problem is not None and hasattr(problem, "fn") and hasattr(problem, "bounds")
+
+
+def is_named_target(spec: str) -> bool:
+    """Whether ``spec`` names an importable object (``optax.lion:...``, ``my_mod:make:...``)
+    rather than an optbench stepper (``adam:lr=0.01``)."""
+    from . import steppers
+
+    head, _, rest = spec.strip().partition(":")
+    user = bool(rest) and "=" not in rest.partition(":")[0] and head not in steppers.names()
+    return "." in head or user
+
+
+def _needs_point(params: dict[str, Any]) -> bool:
+    from ._values import _has_eta
+
+    return any(_has_eta(v) for v in params.values())
+
+
+def _named_transform(spec: str, eager_ok: bool = False) -> Any:
     """``optax.NAME:arg=value,...`` or ``module:factory:arg=value,...`` as a stepper, labelled by
     the spec's name and arguments (``optax.lion (learning_rate=0.01)``)."""
     from .testing._adapters import JaxAdapter, _takes_value
@@ -131,10 +174,12 @@ def _named_transform(spec: str) -> Stepper:
 
     adapter = resolve(spec)
     if not isinstance(adapter, JaxAdapter):
+        if eager_ok:
+            return adapter  # run step by step (see run())
         raise OptbenchError(
             f"stepper {spec!r} is not a JAX optimizer: {adapter.name} runs step by step outside "
-            "JAX, which optbench's compiled runs cannot do; compare it with `optbench check` "
-            "instead."
+            "JAX, which optbench does on surfaces only (run, race); compare it with "
+            "`optbench check`."
         )
     tx = adapter.transform
     if isinstance(tx, Stepper):
@@ -145,6 +190,69 @@ def _named_transform(spec: str) -> Stepper:
         return tx.update(grads, state, params, **(extra if takes_value else {}))
 
     return Stepper(tx.init, update, adapter.name, adapter.hparams, adapter.label)
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformFactory:
+    """A factory of optax transforms (``optax.adam``) or a user's (``module:factory``) as an
+    optbench stepper factory: ``TransformFactory(optax.adam, "optax.adam")(learning_rate=0.1)``
+    is a :class:`Stepper` whose ``factory`` is this object, so a sweep can vary (trace) its
+    numbers. Equal by value, so equal factories share a compile."""
+
+    make: Callable[..., Any]
+    name: str
+
+    def __call__(self, **hparams: Any) -> Stepper:
+        from .steppers._base import _fmt
+        from .testing._adapters import _takes_value
+
+        try:
+            tx = self.make(**hparams)
+        except (TypeError, ValueError) as err:
+            raise OptbenchError(f"{self.name} rejects {hparams}: {err}.") from None
+        if not (hasattr(tx, "init") and hasattr(tx, "update")):
+            raise OptbenchError(
+                f"{self.name} returned {type(tx).__name__}, not an optimizer with init and update."
+            )
+        takes_value = _takes_value(tx)
+
+        def update(grads: Any, state: Any, params: Any = None, **extra: Any) -> Any:
+            return tx.update(grads, state, params, **(extra if takes_value else {}))
+
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in hparams.items())
+        label = f"{self.name} ({args})" if args else self.name
+        return Stepper(tx.init, update, self.name, dict(hparams), label, "", self)
+
+
+def sweepable(spec: str) -> tuple[str, dict[str, Any], Callable[..., Any], list[str]]:
+    """``(name, params, factory, known)`` for an ``optax.NAME:...`` or ``module:factory:...``
+    spec: what a sweep varies. A torch.optim class or a ready-made optimizer is refused."""
+    from ._names import signature_defaults
+    from .testing._adapters import _is_torch_class
+    from .testing._resolve import locate
+
+    obj, params, where = locate(spec)
+    if _is_torch_class(obj):
+        raise OptbenchError(
+            f"stepper {spec!r} is a torch.optim class: it runs step by step outside JAX, so a "
+            "sweep cannot vmap it; race it on a surface (optbench race) or compare it with "
+            "`optbench check`."
+        )
+    if (hasattr(obj, "init") and hasattr(obj, "update")) or not callable(obj):
+        raise OptbenchError(
+            f"stepper {spec!r} names a ready-made optimizer; a sweep needs a factory whose "
+            "arguments it can vary, e.g. optax.adam."
+        )
+    try:
+        known = list(inspect.signature(obj).parameters)
+    except (TypeError, ValueError):
+        known = list(params)
+    defaults = {
+        k: v
+        for k, v in signature_defaults(obj).items()
+        if isinstance(v, (int, float, str, bool)) or v is None
+    }
+    return where, {**defaults, **params}, TransformFactory(obj, where), known
 
 
 def check_steps(steps: Any) -> int:
@@ -186,11 +294,6 @@ def _tree_norm(tree: Any) -> jax.Array:
     return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in leaves))
 
 
-def _tree_ok(tree: Any, bound: float) -> jax.Array:
-    leaves = jax.tree.leaves(tree)
-    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x) & (jnp.abs(x) <= bound)) for x in leaves]))
-
-
 def _select(pred: jax.Array, a: Any, b: Any) -> Any:
     return jax.tree.map(lambda x, y: jnp.where(pred, x, y), a, b)
 
@@ -204,7 +307,7 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
     numeric, static = split_hparams(stepper)
     factory = getattr(stepper, "factory", None)
     is_ours = isinstance(stepper, Stepper)
-    bound = float(getattr(problem, "blowup", 1e12))
+    rule = Rule(problem)  # when and why a run diverges (optbench._divergence)
 
     def make(hp):
         return factory(**static, **hp) if factory is not None else stepper
@@ -212,22 +315,27 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
     def one(hp, x0, key):
         st = make(hp)
         state0 = st.init(x0)
+        first_loss = problem.value(x0)
+        limits = rule.start(x0, first_loss)
 
         def body(carry, t):
-            x, state, key, div_at, last_loss = carry
+            x, state, key, div_at, kind, last_loss = carry
             key, sub = jax.random.split(key)
             loss, grads = problem.loss_and_grad(x, t, sub)
             alive = div_at < 0
-            loss_ok = jnp.isfinite(loss)
+            loss_code = rule.loss(limits, loss)
+            loss_ok = loss_code == 0
             if is_ours:
                 updates, new_state = st.update(grads, state, x, value=loss)
             else:
                 updates, new_state = st.update(grads, state, x)
             new_x = jax.tree.map(lambda p, u: (p + u).astype(p.dtype), x, updates)
-            step_ok = loss_ok & _tree_ok(new_x, bound)
+            step_code = rule.coords(limits, new_x)
+            step_ok = loss_ok & (step_code == 0)
             # the first bad step: the loss at x_t is bad -> t; the next iterate is bad -> t + 1
             div_at = jnp.where(alive & ~loss_ok, t, div_at)
             div_at = jnp.where(alive & loss_ok & ~step_ok, t + 1, div_at)
+            kind = jnp.where(alive, jnp.where(loss_ok, step_code, loss_code), kind)
             go = alive & step_ok
             x = _select(go, new_x, x)
             state = _select(go, new_state, state)
@@ -239,20 +347,24 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
             }
             if record_params:
                 out["params"] = x
-            return (x, state, key, div_at, rec_loss), out
+            return (x, state, key, div_at, kind, rec_loss), out
 
-        first_loss = problem.value(x0)
-        carry0 = (x0, state0, key, jnp.array(-1, jnp.int32), first_loss)
-        (x, _, _, div_at, last_loss), outs = jax.lax.scan(
+        carry0 = (x0, state0, key, jnp.array(-1, jnp.int32), jnp.array(0, jnp.int32), first_loss)
+        (x, _, _, div_at, kind, last_loss), outs = jax.lax.scan(
             body, carry0, jnp.arange(steps, dtype=jnp.int32)
         )
+        # the last iterate is judged by its loss too (its coordinates were judged by the scan)
         final = problem.value(x)
-        final = jnp.where((div_at < 0) & jnp.isfinite(final), final, last_loss)
+        final_code = jnp.where(div_at < 0, rule.loss(limits, final), 0)
+        div_at = jnp.where(final_code > 0, steps, div_at)
+        kind = jnp.where(final_code > 0, final_code, kind)
+        final = jnp.where(div_at < 0, final, last_loss)
         res = {
             "loss": jnp.concatenate([outs["loss"], final[None]]),
             "grad_norm": outs["grad_norm"],
             "update_norm": outs["update_norm"],
             "diverged_at": div_at,
+            "diverged_kind": kind,
         }
         if record_params:
             res["params"] = jax.tree.map(
@@ -338,15 +450,22 @@ def run(
     ((6, 2), (6,))
     """
     problem = resolve_problem(problem)
-    stepper = resolve_stepper(stepper)
     steps = check_steps(steps)
     dtype = check_dtype(dtype)
     if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
         raise OptbenchError(f"`key` (={key!r}) must be an integer seed.")
     if hasattr(problem, "check_scalar"):
         problem.check_scalar()
+    x0_np = problem.initial(start, key)
+    stepper, units = stepper_and_units(stepper, problem, x0_np)
+    from .testing._adapters import Adapter
+
+    if isinstance(stepper, Adapter):  # torch.optim or a NumPy update function: step by step
+        from .testing._compare import drive
+
+        t = drive(stepper, problem, steps, start=x0_np, dtype=dtype, key=key)
+        return dataclasses.replace(t, label=check_label(label) or t.label)
     with dtype_context(dtype):
-        x0_np = problem.initial(start, key)
         x0 = jax.tree.map(lambda a: jnp.asarray(a, dtype=dtype), x0_np)
         fn = compiled_run(problem, stepper, steps, dtype, record_params)
         out = fn(hparam_arrays(stepper, dtype), x0, jax.random.PRNGKey(int(key)))
@@ -354,6 +473,8 @@ def run(
     div = int(out["diverged_at"])
     hp = {k: to_python(v) for k, v in (getattr(stepper, "hparams", {}) or {}).items()}
     extras = problem.extras(out) if hasattr(problem, "extras") else {}
+    if units:
+        extras["units"] = units
     return Trajectory(
         params=out.get("params"),
         loss=out["loss"],
@@ -370,6 +491,7 @@ def run(
         dtype=dtype,
         extras=extras,
         formula=getattr(stepper, "formula", "") or "",
+        diverged_kind=None if div < 0 else kind_name(out["diverged_kind"]),
     )
 
 

@@ -33,7 +33,7 @@ def test_sweep_writes_table_json_and_plots(swept, capsys):
     meta = json.loads((swept / "run.json").read_text())
     assert meta["stepper"] == "momentum" and meta["steps"] == 30 and meta["seeds"] == 2
     # lr = 3 diverges on the quadratic (curvature 10): counted, not dropped
-    assert {r["kind"] for r in rows if r["lr"] == "3"} == {"blow-up"}
+    assert {r["kind"] for r in rows if r["lr"] == "3"} == {"left the window"}
 
 
 def test_resume_gives_the_same_table(swept, capsys):

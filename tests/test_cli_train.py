@@ -109,7 +109,7 @@ def test_reruns_are_byte_identical(trained):
         (["spirals"], "unknown data set 'spirals'; did you mean 'spiral'?"),
         (["xor", "--model", "mpl:16"], "unknown model 'mpl'; did you mean 'mlp'?"),
         (["xor", "--model", "mlp:16:relou"], "unknown activation 'relou'; did you mean 'relu'?"),
-        (["xor", "--loss", "bce"], "unknown loss 'bce'"),
+        (["xor", "--loss", "bse"], "unknown loss 'bse'; did you mean 'mse'?"),
         (["xor", "--batch", "0"], "`batch_size` (=0) must be an integer from 1 to 160"),
         (["xor", "--batch", "161"], "`batch_size` (=161) must be an integer from 1 to 160"),
         (["xor", "--validation", "1.5"], "`validation` (=1.5) must be a number in (0, 1)."),

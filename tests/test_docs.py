@@ -96,7 +96,7 @@ def check_readme(p: Page) -> None:
     assert "[ 1. 20.] 0.1\n" in p.out
     assert re.search(r"SGD \(lr=0.05\) +final loss 1.6e-06", p.out)
     assert re.search(r"Momentum \(lr=0.05, beta=0.6\) +final loss 3.1e-23", p.out)
-    assert p.ns["bad"].diverged_at == 149 and "149\n" in p.out
+    assert p.ns["bad"].diverged_at == 27 and "27 left the window\n" in p.out
     assert gif_frames(p.folder / "valley.gif") == (60, (400, 400))
     assert (p.folder / "valley-convergence.png").stat().st_size > 10_000
     assert p.ns["res"].best()["hparams"] == {"lr": 1.0} and "{'lr': 1.0}" in p.out
@@ -116,13 +116,13 @@ def check_surfaces(p: Page) -> None:
     assert "(501, 2) (501,)\n" in out and "[0.9335 0.8711]\n" in out
     assert "SGD (lr=0.01) [3. 2.]\n" in out
     assert "Momentum (lr=0.01, beta=0.9) [ 3.584 -1.848]\n" in out
-    assert "\n36\n" in out
+    assert "\n8\n" in out
     assert "['Adam (lr=0.05)', 'Adam (lr=0.05, b1=0.5)', 'Adam (lr=0.05) [2]', 'plain GD']\n" in out
     assert "[  1. 100.] 0.01 0.02 100.0\n" in out and "[1.   0.01]\n" in out
     assert "[   9.75027011 2092.24972989]\n" in out
-    assert "[ 1. 20.] 0.1\n" in out and "None 149\n" in out
+    assert "[ 1. 20.] 0.1\n" in out and "None 27 left the window\n" in out
     assert p.ns["ok"].diverged_at is None and p.ns["ok"].final_loss < 1e-10
-    assert p.ns["bad"].diverged_at == 149
+    assert p.ns["bad"].diverged_at == 27 and p.ns["bad"].diverged_kind == "left the window"
     assert "Tuning(lr=0.03305785123966942, beta=0.6694214876033059, rate=0.8181818181818182)" in out
 
 

@@ -129,7 +129,7 @@ def test_a_diverged_run_is_marked_where_it_left_the_view(tmp_path, monkeypatch):
 
     quad = optbench.surfaces.get("quadratic")
     runs = optbench.race(quad, ["sgd:lr=0.25", "sgd:lr=0.1"], steps=40)
-    assert runs[0].diverged_at == 36 and runs[1].diverged_at is None
+    assert runs[0].diverged_at == 8 and runs[1].diverged_at is None  # |1.5^8| > 18: out of window
     kw = dict(size=200, resolution=60)
     path = render.animate(runs, quad, tmp_path / "div.gif", fps=10, duration=1.0, **kw)
     assert gif_info(path)[0] == 10
@@ -145,7 +145,7 @@ def test_a_diverged_run_is_marked_where_it_left_the_view(tmp_path, monkeypatch):
     for scene, lang in zip(scenes, pictures):
         (g,) = scene.moving
         notes = [note for _, _, note, _ in g.members]
-        words = TEXT[lang]["diverged"].format(k=36)
+        words = TEXT[lang]["diverged"].format(k=8)
         assert [n.get_text() for n in notes] == ["✕ " + words, ""]
         assert notes[0].get_color() == scene.path_colours[0]
         note = notes[0].get_window_extent(scene.canvas.get_renderer())
@@ -179,11 +179,11 @@ def test_the_convergence_plot_labels_marks_and_translates(tmp_path, monkeypatch)
     assert legend == [f"{t.label}  (η_max = 2/λ_max = 0.2)" for t in runs]
     frame = pixels(png)
     colour = THEMES["light"]["paths"][0]
-    for ax in fig.axes:  # the diverged run ends with a cross at step 36, in its colour
+    for ax in fig.axes:  # the diverged run ends with a cross at step 8, in its colour
         crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
-        assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [36]
+        assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [8]
         assert crosses[0].get_color() == colour
-        xy = (36, crosses[0].get_ydata()[0])
+        xy = (8, crosses[0].get_ydata()[0])
         assert near(frame, fig, ax, xy, colour)
 
 

@@ -186,11 +186,13 @@ def lr_limits(
     dtype = check_dtype(dtype)
     if hasattr(problem, "check_scalar"):
         problem.check_scalar()
+    # the point is drawn as optbench.run draws a start (outside x64 mode), so a network's
+    # initial weights are the ones a run with the same key starts from
+    if at is not None and hasattr(problem, "check_point"):
+        x_np = problem.check_point(at, "at")
+    else:
+        x_np = problem.initial(at, key)
     with dtype_context(dtype):
-        if at is not None and hasattr(problem, "check_point"):
-            x_np = problem.check_point(at, "at")
-        else:
-            x_np = problem.initial(at, key)
         x = jax.tree.map(lambda a: jnp.asarray(a, dtype=dtype), x_np)
         size = sum(int(np.size(leaf)) for leaf in jax.tree.leaves(x))
         if method == "auto":

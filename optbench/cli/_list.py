@@ -69,7 +69,25 @@ def stepper_lines() -> list[str]:
         defaults = steppers.defaults(name)
         hparams = {k: defaults.get(k, REQUIRED) for k in steppers.hparam_names(name)}
         rows.append((name, _params(hparams)))
-    return ["Steppers (NAME[:key=value,...])", *_table(rows)]
+    from optbench.steppers.schedules import SPEC_NAMES
+
+    sched = [("name", "arguments ([optional])")]
+    for name, cls in SPEC_NAMES.items():
+        args = [
+            p.name if p.default is REQUIRED else f"[{p.name}]"
+            for p in inspect.signature(cls).parameters.values()
+        ]
+        sched.append((name, f"{name}({', '.join(args)})"))
+    return [
+        "Steppers (NAME[:key=value,...])",
+        *_table(rows),
+        "  and any optax optimizer or your own factory: optax.NAME:key=value,...,",
+        "  module:factory:key=value,...",
+        "",
+        "Schedules (as a learning rate: adam:lr=cosine(0.05,300)); rates in units of the",
+        "problem's curvature: lr=0.5eta_max, lr=0.9*eta_opt",
+        *_table(sched),
+    ]
 
 
 def network_lines() -> list[str]:
@@ -84,7 +102,28 @@ def network_lines() -> list[str]:
     rows = [("name", "parameters (defaults)")]
     for name in names():
         rows.append((name, _params(defaults(name)) if callable(defaults) else ""))
-    return ["Networks (NAME[:key=value,...])", *_table(rows)]
+    lines = ["Networks (NAME[:key=value,...])", *_table(rows)]
+    if not hasattr(networks, "LOSSES"):  # a networks package without optbench's models
+        return lines
+    from optbench.networks._losses import _BY_OUTPUT, LOSS_ALIASES, LOSSES
+    from optbench.networks._zoo import MODEL_ALIASES, MODELS
+
+    def also(name: str, aliases: dict[str, str]) -> str:
+        names = [a for a, n in aliases.items() if n == name]
+        return f"also {', '.join(names)}" if names else ""
+
+    models = [("model", "aliases")] + [(m, also(m, MODEL_ALIASES)) for m in MODELS]
+    losses = [("loss", "aliases")] + [(n, also(n, LOSS_ALIASES)) for n in LOSSES]
+    losses.append((" / ".join(_BY_OUTPUT), "the cross-entropy of the model's output"))
+    return [
+        *lines,
+        "",
+        "Models (--model NAME[:SIZES][:ACTIVATION])",
+        *_table(models),
+        "",
+        "Losses (--loss NAME)",
+        *_table(losses),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
-"""``optbench lr SURFACE[:key=value,...] [--at x,y]``: Hessian eigenvalues, eta_opt, eta_max, kappa.
+"""``optbench lr PROBLEM [--at x,y]``: Hessian eigenvalues, eta_opt, eta_max, kappa.
+
+PROBLEM is a surface (``rosenbrock:b=10``) or a data set trained by ``--model`` (``moons --model
+mlp:16:tanh``), whose point is its initial weights (``--seed``).
 
 LeCun et al. (1998), "Efficient BackProp", section 5: near a point, gradient descent with rate eta
 is stable iff eta < 2/lambda_max; eta = 1/lambda_i is the best rate along eigen-direction i.
@@ -15,8 +18,20 @@ METHODS = ("auto", "exact", "power", "lecun")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "surface",
-        metavar="SURFACE",
-        help="NAME[:key=value,...] (see `optbench list`) or path/to/file.py:function",
+        metavar="PROBLEM",
+        help="a surface NAME[:key=value,...] (see `optbench list`), path/to/file.py:function, "
+        "or a data set name trained with --model",
+    )
+    parser.add_argument(
+        "--model",
+        default="mlp:16,16:tanh",
+        help="model for a data set problem (default %(default)s)",
+    )
+    parser.add_argument(
+        "--batch", type=int, default=None, help="minibatch size for a data set (default: full)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of a network's initial weights (default 0)"
     )
     parser.add_argument(
         "--at",
@@ -52,14 +67,23 @@ def _g(v: float) -> str:
     return f"{v:.6g}"
 
 
-def format_limits(surface, r) -> str:
+_SHOWN = 5  # with more directions than 2 * _SHOWN, the largest and the smallest few are listed
+
+
+def format_limits(problem, r) -> str:
     """The report of ``optbench lr``: a table per eigen-direction, then eta_opt, eta_max, kappa."""
-    params = ", ".join(
-        f"{k}={_g(v) if isinstance(v, float) else v}" for k, v in surface.params.items()
-    )
-    where = "(" + ", ".join(_g(float(c)) for c in r.at) + ")"
+    if hasattr(problem, "params"):  # a surface
+        params = ", ".join(
+            f"{k}={_g(v) if isinstance(v, float) else v}" for k, v in problem.params.items()
+        )
+        name = f"{problem.name}{' (' + params + ')' if params else ''}"
+        where = "(" + ", ".join(_g(float(c)) for c in r.at) + ")"
+    else:
+        info = problem.describe()
+        name = info["name"]
+        where = f"the initial weights (seed {info.get('init_seed', info.get('seed', 0))})"
     lines = [
-        f"{surface.name}{' (' + params + ')' if params else ''} at {where}, "
+        f"{name} at {where}, "
         + (
             "exact Hessian"
             if r.method == "exact"
@@ -67,9 +91,14 @@ def format_limits(surface, r) -> str:
         )
     ]
     rows = [("direction", "eigenvalue", "1/lambda")]
+    pairs = list(enumerate(zip(r.eigenvalues, r.eta_per_direction, strict=True)))
+    if len(pairs) > 2 * _SHOWN:
+        pairs = pairs[:_SHOWN] + [None] + pairs[-_SHOWN:]
     rows += [
-        (str(i + 1), _g(lam), _g(inv))
-        for i, (lam, inv) in enumerate(zip(r.eigenvalues, r.eta_per_direction, strict=True))
+        ("...", f"({len(r.eigenvalues) - 2 * _SHOWN} more)", "")
+        if p is None
+        else (str(p[0] + 1), _g(p[1][0]), _g(p[1][1]))
+        for p in pairs
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines += [
@@ -89,16 +118,33 @@ def format_limits(surface, r) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from optbench._errors import OptbenchError
+    from optbench import networks, surfaces
+    from optbench._errors import OptbenchError, closest, unknown
     from optbench.analysis import lr_limits
     from optbench.surfaces import get_spec
 
-    surface = get_spec(args.surface)
+    name = args.surface.partition(":")[0].strip()
+    if name in networks.names():
+        problem = networks.problem(args.model, args.surface, batch_size=args.batch)
+    elif (
+        ".py:" not in args.surface
+        and closest(name, surfaces.names() + networks.names()) in networks.names()
+    ):
+        raise unknown("data set", name, networks.names())  # a misspelt data set, e.g. 'mons'
+    else:  # a catalog surface or path/to/file.py:function; a misspelt one suggests the surface
+        problem = get_spec(args.surface)
     at = None if args.at is None else parse_point(args.at)
-    if at is not None and len(at) != surface.dim:
+    if not hasattr(problem, "dim"):  # a network: its point is its initial weights
+        if at is not None:
+            raise OptbenchError(
+                f"`--at` (={args.at!r}) names a point on a surface; a network is measured at its "
+                "initial weights, chosen by --seed."
+            )
+        at = problem.initial(None, args.seed)
+    elif at is not None and len(at) != problem.dim:
         raise OptbenchError(
-            f"`--at` (={args.at!r}) has {len(at)} coordinate(s) but surface {surface.name!r} "
-            f"is {surface.dim}-D."
+            f"`--at` (={args.at!r}) has {len(at)} coordinate(s) but surface {problem.name!r} "
+            f"is {problem.dim}-D."
         )
-    print(format_limits(surface, lr_limits(surface, at=at, method=args.method)))
+    print(format_limits(problem, lr_limits(problem, at=at, method=args.method, key=args.seed)))
     return 0

@@ -165,10 +165,12 @@ def run(args: argparse.Namespace) -> int:
     if start is not None:
         surface.check_point(start, "--start")
     specs = args.steppers or lecture_steppers(surface)
-    steppers = [resolve_stepper(s) for s in specs]
+    at = surface.initial(start, args.seed)  # where rates in units of eta_max are read off
+    for s in specs:  # every spec checked before anything is written
+        resolve_stepper(s, surface, at)
     out = output_dir(args.out or Path("optbench-out") / surface.name)
 
-    runs = optbench.race(surface, steppers, args.steps, start=start, key=args.seed)
+    runs = optbench.race(surface, specs, args.steps, start=start, key=args.seed)
     eta_max = None
     if any(t.stepper == "sgd" for t in runs):
         from optbench.analysis import lr_limits

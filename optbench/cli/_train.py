@@ -97,10 +97,12 @@ def run(args: argparse.Namespace) -> int:
         patience=args.patience,
         seed=args.seed,
     )
-    stepper = resolve_stepper(args.stepper)
+    # checked (rates in units of eta_max read off the Hessian at the initial weights) before
+    # anything is written; the run resolves the spec again and records the units
+    resolve_stepper(args.stepper, problem, problem.initial(None, args.seed))
     out = output_dir(args.out)
     steps = args.epochs * problem.steps_per_epoch
-    traj = run_problem(problem, stepper, steps, key=args.seed)
+    traj = run_problem(problem, args.stepper, steps, key=args.seed)
     ex = traj.extras
     ep, best, stop = ex["per_epoch"], ex["best_epoch"], ex["stop_epoch"]
     title = f"{problem.model.name} · {problem.data.name} · {traj.label}"
@@ -162,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
         "stepper": traj.stepper,
         "label": traj.label,
         "hparams": traj.hparams,
+        **({"units": ex["units"]} if "units" in ex else {}),
         "epochs": args.epochs,
         "steps": steps,
         "seed": args.seed,

@@ -2,9 +2,13 @@
 
 Following matplotlib's animation design, the contour, minima, start, legend and titles are drawn
 once into a cached background; every frame restores it, draws each path's fading tail and head
-(``draw_artist``), and grabs the RGB buffer. The frames are then encoded against one shared palette
-(:mod:`optbench.render._gif`). This module never imports JAX: trajectories arrive as NumPy, and the
-contour values come from ``surface.grid()``.
+(``draw_artist``), and grabs the RGB buffer. The legend is part of that background, so paths pass
+over it; its corner is chosen so that it covers neither the start nor a minimum (and as few path
+points as it can). A diverged path ends at its mark (a cross, from its divergence step on) with a
+note beside it; the notes are placed so that they never overlap each other, the legend, the step
+counter, the start or the minima, and shrink or wrap to fit a small panel. The frames are then
+encoded against one shared palette (:mod:`optbench.render._gif`). This module never imports JAX:
+trajectories arrive as NumPy, and the contour values come from ``surface.grid()``.
 """
 
 from __future__ import annotations
@@ -228,7 +232,7 @@ def build(
             )
             ax.add_collection(tails)
             groups[id(ax)] = SimpleNamespace(
-                ax=ax, tails=tails, heads=heads, members=[], replay=None
+                ax=ax, tails=tails, heads=heads, members=[], replay=None, marks=[], true_paths=[]
             )
         note = ax.text(
             0,
@@ -242,7 +246,24 @@ def build(
             va="bottom",
             clip_on=True,
         )
-        groups[id(ax)].members.append((np.clip(paths[i], lo, hi), path_colours[i], note, t))
+        shown_path, mark = _cut_at_mark(paths[i], t, b, lo, hi)
+        if mark is not None:
+            mark.artist = ax.plot(
+                *mark.at,
+                ls="none",
+                marker="x",
+                ms=9,
+                mew=2.2,
+                color=path_colours[i],
+                animated=True,
+                zorder=6,
+                clip_on=False,  # whole, also where the path left the view at its edge
+            )[0]
+            mark.note = note
+        g = groups[id(ax)]
+        g.members.append((shown_path, path_colours[i], note, t))
+        g.marks.append(mark)
+        g.true_paths.append(np.clip(paths[i], lo, hi))
         if panels:
             ax.set_title(_legend_label(t, show_formula), color=colours["fg"], fontsize=9)
     moving = list(groups.values())
@@ -257,16 +278,26 @@ def build(
     if not panels:
         handles = [Line2D([], [], color=c, lw=2.5, marker="o", ms=6) for c in path_colours]
         labels = [_legend_label(t, show_formula) for t in trajectories]
-        leg = axes[0].legend(
-            handles,
-            labels,
-            loc="upper left",
-            fontsize=8,
-            framealpha=0.85,
-            facecolor=colours["bg"],
-            labelcolor=colours["fg"],
+        # part of the cached background (drawn once, under the moving paths): its corner is
+        # chosen to keep the start, the minima and the step counter clear
+        leg = _place_legend(
+            axes[0],
+            canvas.get_renderer(),
+            dict(
+                handles=handles,
+                labels=labels,
+                fontsize=8,
+                framealpha=0.85,
+                facecolor=colours["bg"],
+                labelcolor=colours["fg"],
+            ),
+            _keep_clear(axes[0], surface, start),
+            [_counter_box(canvas, axes[0], colours, words, trajectories)],
+            [m[0] for g in groups.values() for m in g.members],
         )
-        leg.set_zorder(7)
+    else:
+        leg = None
+    _place_notes(canvas, axes, moving, surface, start, words, colours, trajectories, leg)
     return SimpleNamespace(
         fig=fig,
         canvas=canvas,
@@ -277,6 +308,196 @@ def build(
         bounds=b,
         path_colours=path_colours,
     )
+
+
+# -- where a diverged path ends, and where its note and the legend go ------------------------------
+def _clip_segment(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float | None:
+    """The largest s in [0, 1] with a + s (b - a) inside the box [lo, hi], None when the segment
+    misses the box (Liang and Barsky's clipping)."""
+    s0, s1 = 0.0, 1.0
+    d = b - a
+    for i in range(len(a)):
+        if d[i] == 0:
+            if a[i] < lo[i] or a[i] > hi[i]:
+                return None
+            continue
+        u, v = (lo[i] - a[i]) / d[i], (hi[i] - a[i]) / d[i]
+        s0, s1 = max(s0, min(u, v)), min(s1, max(u, v))
+        if s0 > s1:
+            return None
+    return s1
+
+
+def _view_end(p: np.ndarray, upto: int, lo: np.ndarray, hi: np.ndarray) -> tuple[int, np.ndarray]:
+    """``(j, m)``: where the polyline ``p[:upto + 1]`` leaves the view [lo, hi] for good.
+
+    ``m = p[upto]`` and ``j = upto`` when that point is in view. Otherwise ``p[j - 1]`` is the last
+    point in view and ``m`` the point where the segment ``p[j - 1] -> p[j]`` leaves it: the runaway
+    swings after it (each from outside the view to outside, through it) are not drawn."""
+    inside = np.all((p[: upto + 1] >= lo) & (p[: upto + 1] <= hi), axis=1)
+    if inside[upto]:
+        return upto, p[upto].copy()
+    seen = np.flatnonzero(inside)
+    if len(seen) == 0:  # never in view (a start outside it)
+        return upto, np.clip(p[upto], lo, hi)
+    j = int(seen[-1]) + 1
+    s = _clip_segment(p[j - 1], p[j], lo, hi)
+    return j, p[j - 1] + s * (p[j] - p[j - 1])
+
+
+def _cut_at_mark(p: np.ndarray, t: Any, b: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """The path as drawn, and its mark (None for a run that did not diverge).
+
+    A diverged run is marked at its iterate of step ``diverged_at`` (where the runner froze it)
+    or, when that lies outside the view, where the path left the view for good: on the step out
+    of the last iterate it showed in the view. The drawn path ends there; its head waits on the
+    edge until step ``diverged_at``, when the mark replaces it."""
+    div = getattr(t, "diverged_at", None)
+    if div is None:
+        return np.clip(p, lo, hi), None
+    div = min(int(div), len(p) - 1)
+    j, m = _view_end(p, div, b[:, 0], b[:, 1])
+    q = np.clip(p, lo, hi)
+    q[j:] = m
+    return q, SimpleNamespace(step=div, at=m, kind=getattr(t, "diverged_kind", None))
+
+
+def _box(bbox: Any, pad: float = 0.0) -> tuple[float, float, float, float]:
+    return (bbox.x0 - pad, bbox.y0 - pad, bbox.x1 + pad, bbox.y1 + pad)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _keep_clear(ax, surface: Any, start: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Display boxes around the start marker and the minimum markers in view."""
+    lo, hi = surface.bounds[:, 0], surface.bounds[:, 1]
+    out = []
+    for xy, r in [(start, 6.0)] + [(m, 9.0) for m in np.asarray(surface.minima)]:
+        if np.all((xy >= lo) & (xy <= hi)):
+            x, y = ax.transData.transform(np.asarray(xy, dtype=float))
+            out.append((x - r, y - r, x + r, y + r))
+    return out
+
+
+def _counter_box(canvas, ax, colours: dict, words: dict, trajectories) -> tuple:
+    """The step counter's box in display coordinates (see :class:`_Counter`)."""
+    steps = min(len(t.loss) for t in trajectories) - 1
+    c = _Counter(canvas, ax, colours, f"{words['step']} {steps}")
+    height = canvas.figure.bbox.height
+    return (c.col, height - c.row - c.h, c.col + c.w, height - c.row)
+
+
+LEGEND_PLACES = (
+    "upper left",
+    "upper right",
+    "lower left",
+    "lower right",
+    "center left",
+    "center right",
+    "upper center",
+    "lower center",
+    "center",
+)
+
+
+def _place_legend(ax, renderer, kw: dict, clear: list, avoid: list, paths: list):
+    """The legend at the first of :data:`LEGEND_PLACES` that covers none of ``clear`` (the start
+    and minima) and ``avoid`` (the counter), preferring fewer covered path points; measured in
+    display coordinates. A legend too big to fit anywhere is tried in smaller type (down to 6 pt)
+    before the place covering the fewest of them is taken."""
+    pts = np.concatenate([ax.transData.transform(p) for p in paths]) if paths else np.zeros((0, 2))
+    best = None
+    for size in (kw.get("fontsize", 8), 7, 6):
+        for i, loc in enumerate(LEGEND_PLACES):
+            leg = ax.legend(loc=loc, **{**kw, "fontsize": size})
+            box = _box(leg.get_window_extent(renderer))
+            bad = sum(_overlap(box, c) for c in clear + avoid)
+            inside = (pts[:, 0] >= box[0]) & (pts[:, 0] <= box[2])
+            covered = int(np.sum(inside & (pts[:, 1] >= box[1]) & (pts[:, 1] <= box[3])))
+            score = (bad, covered, i)
+            if best is None or score < best[0]:
+                best = (score, loc, size)
+        if best[0][0] == 0:
+            break
+    return ax.legend(loc=best[1], **{**kw, "fontsize": best[2]})
+
+
+def _fit_note(note, renderer, width: float, sizes=(8, 7, 6, 5)) -> tuple[float, float]:
+    """Shrink the note (through ``sizes`` points) and, if still needed, wrap it onto two lines
+    until it is at most ``width`` pixels wide; its (width, height) in pixels."""
+    text = note.get_text().replace("\n", " ")
+    words_ = text.split(" ")
+    cut = len(words_) // 2
+    wrapped = " ".join(words_[:cut]) + "\n" + " ".join(words_[cut:]) if cut else text
+    for candidate in (text, wrapped):
+        note.set_text(candidate)
+        for size in sizes:
+            note.set_fontsize(size)
+            e = note.get_window_extent(renderer)
+            if e.width <= width:
+                return e.width, e.height
+    return e.width, e.height
+
+
+def _place_notes(canvas, axes, moving, surface, start, words, colours, trajectories, leg) -> None:
+    """Write each diverged run's note and place it once, inside its panel, beside its mark where
+    it can (display coordinates; searched over positions ever farther from the mark).
+
+    A note never overlaps another note; it also keeps clear of the step counter, the marks, the
+    legend, the start and the minima wherever the panel leaves room (set in smaller type, down
+    to 5 pt, before it gives that up), then of the counter alone."""
+    renderer = canvas.get_renderer()
+    for g in moving:
+        ax = g.ax
+        a = _box(ax.get_window_extent(renderer))
+        notes: list = []  # the notes placed so far: never overlapped
+        hard = [_counter_box(canvas, ax, colours, words, trajectories)] if ax is axes[0] else []
+        soft = _keep_clear(ax, surface, start)
+        if ax is axes[0] and leg is not None:
+            soft.append(_box(leg.get_window_extent(renderer), 2))
+        marks = [m for m in g.marks if m is not None]
+        at = {id(m): ax.transData.transform(m.at) for m in marks}
+        soft += [(x - 6, y - 6, x + 6, y + 6) for x, y in at.values()]
+        for m in sorted(marks, key=lambda m: m.step):
+            m.note.set_text("✕ " + words["diverged"].format(k=m.step))
+            choice = None
+            sizes = (8, 7, 6, 5)
+            tiers = ((sizes, notes + hard + soft), (sizes, notes + hard), ((5,), notes))
+            for fit, avoid in tiers:
+                w, h = _fit_note(m.note, renderer, a[2] - a[0] - 4, fit)
+                choice = _free_spot(a, at[id(m)], w, h, avoid)
+                if choice is not None:
+                    break
+            if choice is None:  # a panel too full for another note: beside its mark regardless
+                x, y = at[id(m)]
+                choice = (min(max(x + 7, a[0] + 2), a[2] - 2 - w), min(y + 7, a[3] - 2 - h))
+            notes.append((choice[0], choice[1], choice[0] + w, choice[1] + h))
+            # the text's anchor is its lower left corner (ha="left", va="bottom")
+            m.note.set_position(ax.transData.inverted().transform((choice[0], choice[1])))
+
+
+def _free_spot(a: tuple, xy: np.ndarray, w: float, h: float, taken: list) -> tuple | None:
+    """The lower left corner of a free ``w`` x ``h`` box inside axes box ``a``: one of the four
+    beside point ``xy``, else the nearest free one on a grid over the axes; None if none is."""
+    x, y = xy
+    x_lo, x_hi = a[0] + 2, max(a[0] + 2, a[2] - 2 - w)
+    y_lo, y_hi = a[1] + 2, max(a[1] + 2, a[3] - 2 - h)
+    near = [(x + 7, y + 7), (x + 7, y - 7 - h), (x - 7 - w, y + 7), (x - 7 - w, y - 7 - h)]
+    grid = sorted(
+        (
+            (c, r)
+            for r in np.arange(y_lo, y_hi + 1, max(h / 2, 1.0))
+            for c in np.linspace(x_lo, x_hi, 9)
+        ),
+        key=lambda cr: np.hypot(cr[0] + w / 2 - x, cr[1] + h / 2 - y),
+    )
+    for cx, cy in near + grid:
+        cx, cy = min(max(cx, x_lo), x_hi), min(max(cy, y_lo), y_hi)
+        if not any(_overlap((cx, cy, cx + w, cy + h), o) for o in taken):
+            return cx, cy
+    return None
 
 
 def animate(
@@ -345,6 +566,7 @@ def animate(
         scene.bounds,
     )
     span = b[:, 1] - b[:, 0]
+    hidden = b[:, 0] - 5 * span  # a head after its mark: off the axes, so clipped away
     canvas.draw()
     background = canvas.copy_from_bbox(scene.fig.bbox)
     counter = _Counter(canvas, axes[0], scene.colours, f"{words['step']} {steps}")
@@ -361,7 +583,12 @@ def animate(
                 for p, _, _, _ in g.members
                 for lo_i, hi_i in zip(cuts[:-1], cuts[1:])
             ]
-            heads = np.array([p[k] for p, _, _, _ in g.members])
+            heads = np.array(
+                [
+                    hidden if mark is not None and k >= mark.step else p[k]
+                    for p, mark in zip(g.true_paths, g.marks)
+                ]
+            )
             if g.replay is None:  # the first frame: drawn by matplotlib, and recorded
                 g.tails.set_segments(segments)
                 g.heads.set_offsets(heads)
@@ -369,17 +596,11 @@ def animate(
             else:
                 g.replay[0].paths(segments)
                 g.replay[1].offsets(heads)
-            for p, _, note, t in g.members:
-                if t.diverged_at is None or k < t.diverged_at:
+            for mark in g.marks:
+                if mark is None or k < mark.step:
                     continue
-                # label the last point of the path that is still in view
-                seen = p[: t.diverged_at + 1]
-                inside = np.all((seen >= b[:, 0]) & (seen <= b[:, 1]), axis=1)
-                last = int(np.flatnonzero(inside)[-1]) if inside.any() else 0
-                x, y = np.clip(p[last], b[:, 0] + 0.02 * span, b[:, 1] - 0.45 * span)
-                note.set_position((x, y))
-                note.set_text("✕ " + words["diverged"].format(k=t.diverged_at))
-                g.ax.draw_artist(note)
+                g.ax.draw_artist(mark.artist)  # the cross where the path ends
+                g.ax.draw_artist(mark.note)  # placed once by build(): notes never overlap
         # RGBA as the canvas holds it, not copied: the next frame is drawn into the same buffer;
         # the GIF writer copies it and reads it as one uint32 a pixel
         frame = np.asarray(canvas.buffer_rgba())

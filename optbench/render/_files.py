@@ -16,23 +16,32 @@ from optbench._io import write_text
 
 def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
     """One row per (step, run): the step, the run's label, its stepper's registry name and every
-    hyperparameter (as JSON), the coordinates x0..x{d-1} and the loss (repr floats)."""
+    hyperparameter (as JSON), the coordinates x0..x{d-1} and the loss (repr floats), then the
+    run's ``diverged_at`` and ``diverged_kind`` (the same on each of its rows; empty when it did
+    not diverge)."""
     d = np.asarray(trajectories[0].params).shape[1]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["step", "stepper", "name", "hparams", *[f"x{i}" for i in range(d)], "loss"])
+    coords = [f"x{i}" for i in range(d)]
+    w.writerow(["step", "stepper", "name", "hparams", *coords, "loss", *_DIVERGED])
     for t in trajectories:
         p = np.asarray(t.params, dtype=float)
         hp = json.dumps({k: _plain(v) for k, v in t.hparams.items()}, sort_keys=True)
+        div = getattr(t, "diverged_at", None)
+        tail = ["" if div is None else int(div), getattr(t, "diverged_kind", None) or ""]
         for k in range(len(t.loss)):
             row = [k, t.label, t.stepper, hp, *(repr(float(v)) for v in p[k])]
-            w.writerow([*row, repr(float(t.loss[k]))])
+            w.writerow([*row, repr(float(t.loss[k])), *tail])
     return write_text(path, buf.getvalue())
 
 
+_DIVERGED = ("diverged_at", "diverged_kind")  # per run, after the per-step columns
+
+
 def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, Any]]:
-    """``{label: {"params": (steps+1, d), "loss": (steps+1,), "name": str, "hparams": dict}}``
-    read back from ``trajectories.csv``."""
+    """``{label: {"params": (steps+1, d), "loss": (steps+1,), "name": str, "hparams": dict,
+    "diverged_at": int | None, "diverged_kind": str | None}}`` read back from
+    ``trajectories.csv`` (a file written before the divergence columns existed reads as None)."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
@@ -40,9 +49,17 @@ def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, Any]]:
     col = {h: i for i, h in enumerate(header)}
     out: dict[str, dict[str, Any]] = {}
     for r in body:
+        div, kind = (r[col[h]] if h in col else "" for h in _DIVERGED)
         rec = out.setdefault(
             r[col["stepper"]],
-            {"params": [], "loss": [], "name": r[col["name"]], "hparams": r[col["hparams"]]},
+            {
+                "params": [],
+                "loss": [],
+                "name": r[col["name"]],
+                "hparams": r[col["hparams"]],
+                "diverged_at": int(div) if div else None,
+                "diverged_kind": kind or None,
+            },
         )
         rec["params"].append([float(r[i]) for i in coords])
         rec["loss"].append(float(r[col["loss"]]))
@@ -52,6 +69,8 @@ def read_trajectories_csv(path: str | Path) -> dict[str, dict[str, Any]]:
             "loss": np.array(v["loss"]),
             "name": v["name"],
             "hparams": json.loads(v["hparams"]),
+            "diverged_at": v["diverged_at"],
+            "diverged_kind": v["diverged_kind"],
         }
         for k, v in out.items()
     }
@@ -94,7 +113,10 @@ def run_record(
                 "name": t.stepper,
                 "label": t.label,
                 "hparams": {k: _plain(v) for k, v in t.hparams.items()},
+                # rates given in units of eta_max / eta_opt, and the point they were read at
+                **({"units": t.extras["units"]} if "units" in t.extras else {}),
                 "diverged_at": t.diverged_at,
+                "diverged_kind": getattr(t, "diverged_kind", None),
                 "final_loss": float(t.final_loss),
             }
             for t in trajectories

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator
 
 from optbench._errors import OptbenchError, unknown
 
@@ -104,3 +105,101 @@ def contour_values(z: np.ndarray, floor: float | None) -> tuple[np.ndarray, np.n
             True,
         )
     return z, np.linspace(np.nanmin(z), lo + top, 24), False
+
+
+# -- axes that survive real numbers: zeros on log axes, values of both signs -------------------
+
+
+def zero_floor(values: Any) -> float | None:
+    """Where zeros go on a log axis: the power of ten one decade below the decade of the
+    smallest positive finite value in ``values`` (0.0042 -> 1e-4); None when none is positive."""
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return None
+    return float(10.0 ** (np.floor(np.log10(v.min())) - 1))
+
+
+def at_floor(values: Any, floor: float | None) -> np.ndarray:
+    """``values`` with every finite value at or below zero moved up to ``floor`` (NaN and inf
+    are kept, so they are not drawn)."""
+    v = np.asarray(values, dtype=float)
+    if floor is None:
+        return v
+    return np.where(np.isfinite(v) & (v <= 0), floor, v)
+
+
+class _FloorLocator(LogLocator):
+    """Log ticks, with the zero floor always one of them."""
+
+    def __init__(self, floor: float):
+        super().__init__()
+        self.floor = floor
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
+        return np.concatenate([[self.floor], ticks[ticks > self.floor * 1.000001]])
+
+
+class _FloorFormatter(LogFormatterSciNotation):
+    """Log tick labels, with the zero floor labelled "0"."""
+
+    def __init__(self, floor: float):
+        super().__init__()
+        self.floor = floor
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if np.isclose(x, self.floor, rtol=1e-6, atol=0.0):
+            return "0"
+        return super().__call__(x, pos)
+
+
+def log_axis(ax: Any, values: Any) -> float | None:
+    """Put ``ax``'s y axis on a log scale for ``values`` (all the values drawn on it, zeros
+    included). When some value is zero (or below), the axis starts at :func:`zero_floor`, where
+    those values are drawn (see :func:`at_floor`), and that tick is labelled "0". Call it after
+    drawing; returns the floor, or None when no value is zero.
+
+    With nothing positive to show the axis stays linear and None is returned.
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v)]
+    floor = zero_floor(v)
+    if floor is None:
+        return None
+    ax.set_yscale("log")
+    if not np.any(v <= 0):
+        return None
+    top = ax.get_ylim()[1]
+    ax.set_ylim(floor, max(top, floor * 10))
+    ax.yaxis.set_major_locator(_FloorLocator(floor))
+    ax.yaxis.set_major_formatter(_FloorFormatter(floor))
+    return floor
+
+
+def linear_threshold(values: Any, starts: Any = ()) -> float:
+    """The half-width of the linear band of a symmetric log axis: the power of ten at or below
+    the largest nonzero start magnitude (``starts``), else at or below the smallest nonzero
+    magnitude of ``values``, else 1."""
+    begin = _magnitudes(starts)
+    if begin.size:
+        return float(10.0 ** np.floor(np.log10(begin.max())))
+    rest = _magnitudes(values)
+    if rest.size:
+        return float(10.0 ** np.floor(np.log10(rest.min())))
+    return 1.0
+
+
+def _magnitudes(values: Any) -> np.ndarray:
+    a = np.abs(np.asarray(values, dtype=float).ravel())
+    return a[np.isfinite(a) & (a > 0)]
+
+
+def symlog_axis(ax: Any, lo: float, hi: float, linthresh: float, pad: float = 0.05) -> None:
+    """A symmetric log y axis (linear within +-``linthresh``, logarithmic beyond) spanning
+    ``lo``..``hi`` with ``pad`` of the span added at each end (measured on the axis)."""
+    ax.set_yscale("symlog", linthresh=linthresh)
+    tr = ax.yaxis.get_transform()
+    a, b = tr.transform([lo, hi])
+    d = (b - a) * pad if b > a else 0.5
+    ax.set_ylim(*tr.inverted().transform([a - d, b + d]))

@@ -71,15 +71,21 @@ def check_range(
 ) -> None:
     """Raise a ValueError naming ``name``, ``value`` and the allowed interval if value is outside.
 
-    Traced values and schedules pass unchecked; text, switches and None are refused as not numbers.
+    Traced values pass unchecked; text, switches, None and schedules are refused as not numbers
+    (only ``lr`` takes a schedule, and :func:`check_lr` lets it through).
     """
     lo = "" if low is None else f"{low} {'<' if low_open else '<='} "
     hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
     where = f" of {stepper}" if stepper else ""
     if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
         raise OptbenchError(f"`{name}`{where} (={value!r}) must be a number with {lo}{name}{hi}.")
+    if callable(value) and not is_traced(value):  # e.g. b1=cosine(0.9,100)
+        raise OptbenchError(
+            f"`{name}`{where} (={value}) must be a number with {lo}{name}{hi}; only `lr` "
+            "takes a schedule."
+        )
     v = _concrete(value)
-    if v is None:
+    if v is None or is_traced(low) or is_traced(high):  # e.g. a schedule's swept peak
         return
     ok = not math.isnan(v)
     if low is not None:
@@ -123,6 +129,8 @@ def check_lr(lr: Any, stepper: str) -> None:
     """lr > 0 for a number; a schedule is checked when it is made."""
     if not callable(lr):
         check_range("lr", lr, 0.0, low_open=True, stepper=stepper)
+        if _concrete(lr) == math.inf:
+            raise OptbenchError(f"`lr` of {stepper} (={lr!r}) must be a finite number > 0.")
 
 
 def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:

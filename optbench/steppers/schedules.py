@@ -10,6 +10,14 @@ in :mod:`optbench.steppers._base`): the first update uses ``schedule(0)``.
 - ``InverseTime(lr, decay)``: :math:`\eta_0 / (1 + d\,t)` (torch Adagrad's ``lr_decay``).
 - ``Cosine(lr, steps, final_lr)``: :math:`\eta_T + \tfrac12(\eta_0-\eta_T)(1+\cos(\pi\min(t,T)/T))`
   (``optax.cosine_decay_schedule``).
+- ``WarmupCosine(init_lr, lr, warmup_steps, steps, final_lr)``: a linear rise from ``init_lr`` to
+  ``lr`` in ``warmup_steps``, then a cosine down to ``final_lr`` at step ``steps``
+  (``optax.warmup_cosine_decay_schedule``).
+
+In a spec each is written as a call, arguments in the order above (:data:`SPEC_NAMES`):
+``adam:lr=cosine(0.05,300)``, ``sgd:lr=step(0.1,100,0.5)``,
+``adam:lr=warmup_cosine(0,0.05,20,300)``. Every schedule's ``lr`` is its peak, the value a sweep
+over ``lr`` replaces (:func:`with_peak`).
 
 >>> from optbench import steppers
 >>> s = steppers.adam(lr=steppers.schedules.Cosine(0.1, steps=200))
@@ -24,13 +32,14 @@ References:
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 from typing import Any
 
 import jax.numpy as jnp
 
-from .._errors import OptbenchError
-from ._base import check_range
+from .._errors import OptbenchError, unknown
+from ._base import check_range, is_traced
 
 
 def _check_count(name: str, value: Any, schedule: str) -> int:
@@ -40,13 +49,15 @@ def _check_count(name: str, value: Any, schedule: str) -> int:
 
 
 def _check_lr(lr: Any, schedule: str) -> None:
+    if is_traced(lr):  # a swept peak, inside the compiled sweep
+        return
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
         raise OptbenchError(f"`lr` of {schedule} (={lr!r}) must be a finite number > 0.")
     check_range("lr", lr, 0.0, low_open=True, stepper=schedule)
 
 
 def _g(x: float) -> str:
-    return f"{x:g}"
+    return "·" if is_traced(x) else f"{x:g}"  # "·": a peak the sweep varies
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,3 +172,104 @@ class Cosine:
 
     def __str__(self) -> str:
         return f"cosine({_g(self.lr)}→{_g(self.final_lr)} in {self.steps})"
+
+
+@dataclasses.dataclass(frozen=True)
+class WarmupCosine:
+    r"""A linear warm-up from ``init_lr`` to ``lr`` over ``warmup_steps`` updates, then a cosine
+    from ``lr`` down to ``final_lr`` at update ``steps`` (and ``final_lr`` after):
+
+    .. math::
+       \eta(t) = \eta_i + (\eta_0 - \eta_i)\,t/W \quad (t < W), \qquad
+       \eta(t) = \eta_T + \tfrac12(\eta_0 - \eta_T)(1 + \cos(\pi\,\min(t - W, T - W)/(T - W))).
+
+    Equals ``optax.warmup_cosine_decay_schedule(init_lr, lr, warmup_steps, steps, final_lr)``
+    (whose ``decay_steps`` also counts the warm-up).
+    """
+
+    init_lr: float
+    lr: float
+    warmup_steps: int
+    steps: int
+    final_lr: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_lr(self.lr, "WarmupCosine")
+        if not is_traced(self.lr):
+            check_range("init_lr", self.init_lr, 0.0, self.lr, stepper="WarmupCosine")
+            check_range("final_lr", self.final_lr, 0.0, self.lr, stepper="WarmupCosine")
+        _check_count("warmup_steps", self.warmup_steps, "WarmupCosine")
+        _check_count("steps", self.steps, "WarmupCosine")
+        if self.steps <= self.warmup_steps:
+            raise OptbenchError(
+                f"`steps` of WarmupCosine (={self.steps}) must exceed `warmup_steps` "
+                f"(={self.warmup_steps}): the cosine part runs from warmup_steps to steps."
+            )
+
+    def __call__(self, count: Any) -> Any:
+        t = jnp.asarray(count).astype(float)
+        w, span = self.warmup_steps, self.steps - self.warmup_steps
+        rise = self.init_lr + (self.lr - self.init_lr) * t / w
+        c = jnp.clip(t - w, 0, span) / span
+        fall = self.final_lr + 0.5 * (self.lr - self.final_lr) * (1.0 + jnp.cos(jnp.pi * c))
+        return jnp.where(t < w, rise, fall)
+
+    def __str__(self) -> str:
+        return (
+            f"warmup_cosine({_g(self.init_lr)}↗{_g(self.lr)} in {self.warmup_steps}"
+            f"→{_g(self.final_lr)} in {self.steps})"
+        )
+
+
+SPEC_NAMES = {
+    "constant": Constant,
+    "step": StepDecay,
+    "exp": Exponential,
+    "inverse_time": InverseTime,
+    "cosine": Cosine,
+    "warmup_cosine": WarmupCosine,
+}
+"""The names schedules go by in specs: ``lr=cosine(0.05,300)``."""
+
+SCHEDULES = tuple(SPEC_NAMES.values())
+
+
+def from_call(name: str, args: tuple, what: str = "") -> Any:
+    """The schedule a spec writes as ``name(arg, ...)``, e.g. ``from_call("cosine", (0.05, 300))``.
+
+    Arguments go in the order of the class's fields; a wrong name or count is one sentence.
+    """
+    where = f" in {what}" if what else ""
+    if name not in SPEC_NAMES:
+        err = str(unknown("schedule", name, SPEC_NAMES))
+        raise OptbenchError(f"{what}: {err}" if what else err)
+    cls = SPEC_NAMES[name]
+    fields = list(inspect.signature(cls).parameters.values())
+    needed = [f.name for f in fields if f.default is inspect.Parameter.empty]
+    if not len(needed) <= len(args) <= len(fields):
+        sig = ", ".join(f.name if f in fields[: len(needed)] else f"[{f.name}]" for f in fields)
+        raise OptbenchError(
+            f"schedule {name}(...){where} takes {sig}; got {len(args)} argument"
+            f"{'' if len(args) == 1 else 's'}."
+        )
+    for f, a in zip(fields, args):
+        if isinstance(a, str) or a is None or isinstance(a, bool):
+            raise OptbenchError(
+                f"`{f.name}` of schedule {name}(...) (={a!r}){where} must be a number."
+            )
+    if any(f.name.endswith("steps") or f.name == "every" for f in fields):
+        args = tuple(
+            int(a) if (f.name.endswith("steps") or f.name == "every") and a == int(a) else a
+            for f, a in zip(fields, args)
+        )
+    return cls(*args)
+
+
+def is_schedule(value: Any) -> bool:
+    """Whether ``value`` is one of optbench's schedules (whose peak a sweep can vary)."""
+    return isinstance(value, SCHEDULES)
+
+
+def with_peak(schedule: Any, lr: Any) -> Any:
+    """``schedule`` with its peak ``lr`` replaced (``lr`` may be traced): a sweep over the peak."""
+    return dataclasses.replace(schedule, lr=lr)

@@ -80,7 +80,8 @@ def compare(
 
     Args:
       problems: a problem or spec, or a list of them.
-      steppers: display name -> (stepper name/spec/stepper, grid).
+      steppers: display name -> (stepper name/spec/stepper, grid), or a list of (stepper, grid)
+        pairs, each named by its sweep's label (``adam (b2=0.99)``; a repeat gets `` [2]``).
       steps, seeds: the shared budget.
       target: time-to-target is the first step with loss <= f_min + target (a COCO target).
     """
@@ -88,19 +89,39 @@ def compare(
         problems = [problems]
     if not problems:
         raise OptbenchError("`problems` must name at least one problem.")
-    if not isinstance(steppers, Mapping) or not steppers:
+    if isinstance(steppers, Sequence) and not isinstance(steppers, (str, bytes)) and steppers:
+        steppers = dict(enumerate(steppers))  # (stepper, grid) pairs, named by their sweeps
+        named = False
+    elif isinstance(steppers, Mapping) and steppers:
+        named = True
+    else:
         raise OptbenchError(
-            "`steppers` must be a non-empty mapping like {'Adam': ('adam', {'lr': [...]})}."
+            "`steppers` must be a non-empty mapping like {'Adam': ('adam', {'lr': [...]})} "
+            "or a list of (stepper, grid) pairs."
         )
     sweeps, rows = {}, []
     for problem in problems:
         label = problem if isinstance(problem, str) else getattr(problem, "name", repr(problem))
-        for name, spec in steppers.items():
+        names: dict[str, int] = {}
+        for key, spec in steppers.items():
+            where = f"`steppers[{key!r}]`"
             if not (isinstance(spec, tuple) and len(spec) == 2):
-                raise OptbenchError(
-                    f"`steppers[{name!r}]` (={spec!r}) must be a (stepper, grid) pair."
-                )
-            res = sweep(problem, spec[0], spec[1], steps, seeds, **sweep_kwargs)
+                raise OptbenchError(f"{where} (={spec!r}) must be a (stepper, grid) pair.")
+            if named and (not isinstance(key, str) or not key.strip()):
+                raise OptbenchError(f"{where}: the name {key!r} must be a non-empty string.")
+            res = sweep(
+                problem,
+                spec[0],
+                spec[1],
+                steps,
+                seeds,
+                label=key if named else None,
+                **sweep_kwargs,
+            )
+            name = res.meta["label"]
+            n = names[name] = names.get(name, 0) + 1  # two sweeps never share a name
+            if n > 1:
+                name = res.meta["label"] = f"{name} [{n}]"
             sweeps[(label, name)] = res
             rows.append(_summary(res, label, name, target, steps, bootstrap_seed))
     return Comparison(sweeps, rows, target)

@@ -13,15 +13,16 @@ into one kernel (``optbench._compile_loops_whole``). Records are time-major, ``(
 host.
 
 It carries only what the outputs need. A run is checked where its iterate is used: at step t it
-goes bad when the loss at x_t is not finite or (t > 0) x_t is beyond the blow-up bound, which is
-the runner's first bad step. Nothing is frozen in the loop: after ``diverged_at`` a run's loss
-record, best and final value stop changing, and its iterate and state are never read again; only
-the recorded trajectory keeps the runner's frozen iterate. Integer state counters that are the
-same for every configuration are kept once; the running minimum of the recorded loss (NaN counting
-as +inf) is recorded and searched for the first hit of every target in the same compiled call
-(the targets are an argument, so new ones do not recompile). Per configuration it computes what
-:func:`optbench._run.trajectory_fn` computes: the same loss record, the same trajectory, the same
-``diverged_at`` (tested against :func:`optbench.run`).
+goes bad when x_t (t > 0) or the loss at x_t fails the divergence rule of
+:mod:`optbench._divergence` (the same :class:`~optbench._divergence.Rule` the runner applies),
+which is the runner's first bad step, with the same kind. Nothing is frozen in the loop: after
+``diverged_at`` a run's loss record, best and final value stop changing, and its iterate and state
+are never read again; only the recorded trajectory keeps the runner's frozen iterate. Integer state
+counters that are the same for every configuration are kept once; the running minimum of the
+recorded loss (NaN counting as +inf) is recorded and searched for the first hit of every target in
+the same compiled call (the targets are an argument, so new ones do not recompile). Per
+configuration it computes what :func:`optbench._run.trajectory_fn` computes: the same loss record,
+the same trajectory, the same ``diverged_at`` (tested against :func:`optbench.run`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._divergence import Rule
 from ..steppers._base import Stepper
 from ._table import search_time_major
 
@@ -57,10 +59,10 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
     donates them lets XLA write in place, with no fresh buffer to fill first. Other keys: ``hits``
     (N, T) with ``search``, the first step whose loss reaches each target (-1: never); ``best``
     (N,) the smallest recorded loss (NaN counting as +inf), ``first`` and ``final`` (N,) the first
-    and last recorded loss, ``diverged_at`` (N,).
+    and last recorded loss, ``diverged_at`` (N,) and ``kind`` (N,) its code
+    (``optbench._divergence.KINDS``).
     """
-    bound = float(problem.blowup)
-    finite_bound = bool(np.isfinite(bound))
+    rule = Rule(problem)
 
     def value_and_grad(xs):
         # forward mode, one constant basis tangent per coordinate: no gradient vector is built
@@ -73,37 +75,32 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             grads.append(g)
         return loss, tuple(grads)
 
-    def in_bound(xs):
-        # |x| <= bound is False for NaN and, with a finite bound, for +-inf
-        ok = True
-        for x in xs:
-            within = jnp.abs(x) <= bound
-            ok = ok & (within if finite_bound else jnp.isfinite(x) & within)
-        return ok
-
-    def step(xs, state, div_at, last, best, kept, t, hp):
+    def step(xs, state, div_at, kind, last, best, kept, t, hp, lim):
         """Step t: the loss at x_t joins the record, then x_{t+1} = x_t + update.
 
-        x_t is checked where it is used, not where it is made: a run goes bad at t when the loss
-        at x_t is not finite or (t > 0) x_t is beyond the bound, which is the runner's first bad
-        step. Nothing is frozen: after that the run's iterate and state are never read again (its
-        loss record, best and final value stop at ``div_at``). ``kept`` (None without ``record``)
-        is the iterate kept for the trajectory, the runner's frozen one: x_t while the run is
-        alive and x_t is within the bound.
+        x_t is checked where it is used, not where it is made: a run goes bad at t when x_t
+        (t > 0) or the loss at x_t fails the rule, which is the runner's first bad step. Nothing
+        is frozen: after that the run's iterate and state are never read again (its loss record,
+        best and final value stop at ``div_at``). ``kept`` (None without ``record``) is the
+        iterate kept for the trajectory, the runner's frozen one: x_t while the run is alive and
+        x_t's coordinates pass the rule.
         """
         st = make(hp)
         loss, grads = value_and_grad(xs)
         alive = div_at < 0
-        inb = in_bound(xs) | (t == 0)
-        good = jnp.isfinite(loss) & inb
+        at_code = jnp.where(t > 0, rule.coords(lim, xs), 0)
+        inb = at_code == 0
+        code = jnp.where(inb, rule.loss(lim, loss), at_code)
+        good = code == 0
         div_at = jnp.where(alive & ~good, t, div_at)
+        kind = jnp.where(alive, code, kind)
         last = jnp.where(alive & good, loss, last)
         best = jnp.minimum(best, jnp.where(jnp.isnan(last), jnp.inf, last))
         updates, new_state = st.update(grads, state, xs, value=loss)
         new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
         if kept is not None:
             kept = tuple(jnp.where(alive & inb, x, k) for x, k in zip(xs, kept))
-        return new_xs, new_state, div_at, last, best, kept
+        return new_xs, new_state, div_at, kind, last, best, kept
 
     def run(hp, x0, limits, records):
         # integer scalars of the state (Adam's update count) are the same for every configuration
@@ -127,21 +124,24 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
 
     def _run(hp, x0, limits, records, axes):
         vstep = jax.vmap(
-            step, in_axes=(0, axes, 0, 0, 0, 0, None, 0), out_axes=(0, axes, 0, 0, 0, 0)
+            step,
+            in_axes=(0, axes, 0, 0, 0, 0, 0, None, 0, 0),
+            out_axes=(0, axes, 0, 0, 0, 0, 0),
         )
         n, d = x0.shape
         xs0 = tuple(x0[:, i] for i in range(d))
         state0 = jax.vmap(lambda h, x: make(h).init(x), in_axes=(0, 0), out_axes=axes)(hp, xs0)
         loss0 = jax.vmap(problem.value)(x0)
+        lim = jax.vmap(rule.start)(xs0, loss0)  # each run's divergence limits
 
         def body(state, _):
             # row t of every record is written in place into the buffers passed in (donated by
             # the caller): x_t and the loss record and running minimum up to it
             t, carry, recs = state
-            new = vstep(*carry, t, hp)
-            rows = {"run_min": new[4]}
+            new = vstep(*carry, t, hp, lim)
+            rows = {"run_min": new[5]}
             if record:
-                rows.update(loss=new[3], params=jnp.stack(new[5]))
+                rows.update(loss=new[4], params=jnp.stack(new[6]))
             recs = {k: jax.lax.dynamic_update_index_in_dim(recs[k], rows[k], t, 0) for k in recs}
             return (t + 1, new, recs), None
 
@@ -149,6 +149,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
             xs0,
             state0,
             jnp.full((n,), -1, jnp.int32),
+            jnp.zeros((n,), jnp.int32),
             loss0,
             jnp.full((n,), jnp.inf, loss0.dtype),
             xs0 if record else None,
@@ -156,8 +157,15 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         (_, carry, recs), _ = jax.lax.scan(
             body, (jnp.int32(0), carry0, dict(records)), None, length=steps + 1
         )
-        div_at, last, best = carry[2:5]
-        res = {"first": loss0, "final": last, "diverged_at": div_at, "best": best, **recs}
+        div_at, kind, last, best = carry[2:6]
+        res = {
+            "first": loss0,
+            "final": last,
+            "diverged_at": div_at,
+            "kind": kind,
+            "best": best,
+            **recs,
+        }
         if search:
             res["hits"] = search_time_major(recs["run_min"], limits)
         return res

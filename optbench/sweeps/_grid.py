@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import OptbenchError, closest
+from .._spec import Eta, parse_eta
 
 _RANGE = re.compile(r"^([^:]+):([^:]+):([^:]+)(?::(lin|log))?$")
 
@@ -19,6 +20,12 @@ def _number(text: str, what: str) -> float:
         return float(text)
     except ValueError:
         raise OptbenchError(f"`--grid` value {text!r} in {what!r} is not a number.") from None
+
+
+def _value(text: str, what: str) -> float | Eta:
+    """A number, or a rate in units of the problem's curvature (``0.5eta_max``)."""
+    eta = parse_eta(text, f"`--grid` value for {what!r}")
+    return eta if eta is not None else _number(text, what)
 
 
 def parse_grid(text: str) -> dict[str, np.ndarray]:
@@ -43,32 +50,71 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
                 f"`--grid` (={text!r}) must look like lr=1e-4:1:41:log,b1=0.8,0.9,0.99."
             )
         items[current].append(part)
-    grid = {}
-    for name, parts in items.items():
-        m = _RANGE.match(parts[0]) if len(parts) == 1 else None
-        if m:
-            lo, hi = _number(m[1], name), _number(m[2], name)
-            count = _number(m[3], name)
-            if count != int(count) or count < 1:
-                raise OptbenchError(
-                    f"`--grid` count {m[3]!r} for {name!r} must be a positive integer."
-                )
-            if m[4] == "log":
-                if lo <= 0 or hi <= 0:
-                    raise OptbenchError(
-                        f"`--grid` log range for {name!r} needs positive ends, got {lo}:{hi}."
-                    )
-                grid[name] = np.logspace(np.log10(lo), np.log10(hi), int(count))
-            else:
-                grid[name] = np.linspace(lo, hi, int(count))
-        elif any(":" in p for p in parts):
+    return {name: _values(name, parts) for name, parts in items.items()}
+
+
+def _values(name: str, parts: list[str]) -> Any:
+    """One hyperparameter's values: an array, or a list of :class:`Eta` for rates in units."""
+    m = _RANGE.match(parts[0]) if len(parts) == 1 else None
+    if m:
+        lo, hi = _value(m[1], name), _value(m[2], name)
+        unit = {getattr(v, "unit", None) for v in (lo, hi)}
+        if len(unit) > 1:
             raise OptbenchError(
-                f"`--grid` range for {name!r} (={','.join(parts)!r}) must be "
-                "start:stop:count[:lin|log]."
+                f"`--grid` range for {name!r} (={parts[0]!r}) mixes units; write both ends "
+                "as numbers or both in the same unit, e.g. 0.1eta_max:2eta_max:20."
             )
+        unit = unit.pop()
+        if unit is not None:
+            lo, hi = lo.factor, hi.factor
+        count = _number(m[3], name)
+        if count != int(count) or count < 1:
+            raise OptbenchError(f"`--grid` count {m[3]!r} for {name!r} must be a positive integer.")
+        if m[4] == "log":
+            if lo <= 0 or hi <= 0:
+                raise OptbenchError(
+                    f"`--grid` log range for {name!r} needs positive ends, got {lo}:{hi}."
+                )
+            values = np.logspace(np.log10(lo), np.log10(hi), int(count))
         else:
-            grid[name] = np.array([_number(p, name) for p in parts])
-    return grid
+            values = np.linspace(lo, hi, int(count))
+        return values if unit is None else [Eta(float(f), unit) for f in values]
+    if any(":" in p for p in parts):
+        raise OptbenchError(
+            f"`--grid` range for {name!r} (={','.join(parts)!r}) must be "
+            "start:stop:count[:lin|log]."
+        )
+    values = [_value(p, name) for p in parts]
+    return values if any(isinstance(v, Eta) for v in values) else np.array(values)
+
+
+def grid_in_units(grid: Any, curvature: Any) -> tuple[Any, dict[str, Any]]:
+    """``grid`` with rates given in units (``Eta`` values, or text such as
+    ``"0.1eta_max:2eta_max:20:log"``) turned into numbers for the problem ``curvature`` belongs
+    to; and a record of them for ``run.json`` (empty when there were none)."""
+    if not isinstance(grid, Mapping):
+        return grid, {}
+    out, units = {}, {}
+    for name, values in grid.items():
+        if isinstance(values, str):
+            values = _values(name, [p.strip() for p in values.split(",")])
+        elif isinstance(values, (list, tuple)) and any(isinstance(v, str) for v in values):
+            values = [_value(str(v), name) if isinstance(v, str) else v for v in values]
+        if isinstance(values, (list, tuple)) and any(isinstance(v, Eta) for v in values):
+            if not all(isinstance(v, Eta) for v in values):
+                raise OptbenchError(
+                    f"`grid[{name!r}]` mixes numbers and rates in units; give all of them one "
+                    "way, e.g. 0.1eta_max:2eta_max:20."
+                )
+            rates = [curvature.rate(v, f"`grid[{name!r}]`") for v in values]
+            units[name] = {
+                "given": [str(v) for v in values],
+                "value": rates,
+                **curvature.record(),
+            }
+            values = np.array(rates)
+        out[name] = values
+    return out, units
 
 
 def check_grid(grid: Any, stepper_name: str, known: list[str]) -> dict[str, np.ndarray]:

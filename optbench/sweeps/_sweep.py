@@ -9,6 +9,7 @@ a 1-D :class:`jax.sharding.Mesh` (``NamedSharding``); no process pool.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -25,56 +26,44 @@ import numpy as np
 from .._cache import CompileCache
 from .._errors import OptbenchError
 from .._memory import sweep_pool
+from .._names import callable_name, signature_defaults
 from .._run import (
     _stepper_key,
     check_dtype,
+    check_label,
     check_steps,
     dtype_context,
+    is_named_target,
     resolve_problem,
     split_hparams,
+    sweepable,
     trajectory_fn,
 )
+from .._values import Curvature, _has_eta, resolve_value
 from ..steppers import _registry as _steppers
-from ..steppers._base import Stepper
+from ..steppers.schedules import is_schedule, with_peak
 from . import _fast
-from ._grid import check_grid
-from ._table import SweepResult, coco_targets, first_hits_time_major, thresholds
+from ._grid import check_grid, grid_in_units
+from ._table import KINDS, SweepResult, coco_targets, first_hits_time_major, thresholds
 
-_COMPILED = CompileCache(32)  # the sweep's compiled chunk calls and divergence replays
+_COMPILED = CompileCache(32)  # the sweep's compiled chunk calls
 _MIN_RUNS_PER_DEVICE = 256
-_CODES = {0: "", 1: "nan", 2: "inf", 3: "blow-up"}
 
 
-def _kind_fn(problem: Any, make: Callable, steps: int) -> Callable:
-    """Why a run diverged: replay it without freezing; 1 nan, 2 inf, 3 beyond the blow-up bound.
+@dataclasses.dataclass(frozen=True)
+class PeakSwept:
+    """A stepper factory whose schedules take their peak from the grid: ``PeakSwept(adam,
+    (("lr", Cosine(0.05, 300)),))(lr=0.01)`` is Adam with ``Cosine(0.01, 300)``. The stepper it
+    makes keeps the peak as a number (traced in the sweep) and this object as its factory."""
 
-    Same definition as the runner: the loss at x_t, then the next iterate x_{t+1}.
-    """
-    bound = float(getattr(problem, "blowup", 1e12))
+    factory: Callable[..., Any]
+    shapes: tuple
 
-    def one(hp, x0, key):
-        st = make(hp)
-
-        def body(carry, t):
-            x, state, key, code = carry
-            key, sub = jax.random.split(key)
-            loss, grads = problem.loss_and_grad(x, t, sub)
-            if isinstance(st, Stepper):
-                updates, state = st.update(grads, state, x, value=loss)
-            else:
-                updates, state = st.update(grads, state, x)
-            x = jax.tree.map(lambda p, u: (p + u).astype(p.dtype), x, updates)
-            leaves = jax.tree.leaves(x)
-            nan = jnp.isnan(loss) | jnp.any(jnp.stack([jnp.any(jnp.isnan(a)) for a in leaves]))
-            inf = jnp.isinf(loss) | jnp.any(jnp.stack([jnp.any(jnp.isinf(a)) for a in leaves]))
-            big = jnp.any(jnp.stack([jnp.any(jnp.abs(a) > bound) for a in leaves]))
-            new = jnp.where(nan, 1, jnp.where(inf, 2, jnp.where(big, 3, 0)))
-            return (x, state, key, jnp.where(code > 0, code, new)), None
-
-        carry = (x0, st.init(x0), key, jnp.array(0, jnp.int32))
-        return jax.lax.scan(body, carry, jnp.arange(steps, dtype=jnp.int32))[0][3]
-
-    return one
+    def __call__(self, **hparams: Any) -> Any:
+        shaped = {k: with_peak(s, hparams[k]) if k in hparams else s for k, s in self.shapes}
+        st = self.factory(**{**hparams, **shaped})
+        peaks = {k: hparams[k] for k, _ in self.shapes if k in hparams}
+        return st._replace(hparams={**st.hparams, **peaks}, factory=self)
 
 
 def _chunk_size(steps: int, dim: int, record: bool, n: int, devices: int) -> int:
@@ -105,6 +94,7 @@ def sweep(
     checkpoint_dir: Any = None,
     resume: bool = False,
     progress: bool | None = None,
+    label: str | None = None,
 ) -> SweepResult:
     """Run ``stepper`` on ``problem`` for every configuration of ``grid`` x ``seeds`` x ``starts``.
 
@@ -120,6 +110,8 @@ def sweep(
       checkpoint_dir: write each finished chunk there; with ``resume=True`` finished chunks of the
         same sweep are read back instead of rerun.
       progress: a chunk progress bar on stderr (default: when stderr is a terminal).
+      label: the sweep's name in plots, reports and ``meta['label']``; by default the stepper's
+        name and every fixed hyperparameter that differs from its default (``adam (b2=0.99)``).
 
     Returns:
       A :class:`SweepResult`. Values outside a hyperparameter's range are rows of kind 'invalid'
@@ -133,25 +125,47 @@ def sweep(
     dtype = check_dtype(dtype)
     if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
         raise OptbenchError(f"`seeds` (={seeds!r}) must be an integer >= 1.")
-    if isinstance(stepper, str):
+    at = problem.initial(None, 0)  # where rates in units of eta_max are read off the Hessian
+    curvature = Curvature(problem, at)
+    known = None
+    if isinstance(stepper, str) and is_named_target(stepper):
+        name, base, make, known = sweepable(stepper)
+    elif isinstance(stepper, str):
         from .._spec import parse_spec
 
-        name, base = parse_spec(stepper, "stepper")
+        name, base = parse_spec(stepper, "stepper", rich=True)
         make = _steppers.factory(name)
     elif getattr(stepper, "factory", None) is not None:
         name, base, make = stepper.name, dict(stepper.hparams), stepper.factory
     else:
         raise OptbenchError(
-            f"`stepper` (={stepper!r}) must be a stepper name or an optbench stepper."
+            f"`stepper` (={stepper!r}) must be a stepper name or spec (adam:lr=0.01, "
+            "optax.adam:b1=0.9) or an optbench stepper."
         )
-    known = list(_steppers.hparam_names(name)) if name in _steppers.names() else list(base)
+    owner = f"stepper {stepper.strip()!r}" if isinstance(stepper, str) else f"stepper {name!r}"
+    given_base = {k: v for k, v in base.items() if _has_eta(v)}
+    base = {k: resolve_value(v, curvature, k, owner) for k, v in base.items()}
+    grid, units = grid_in_units(grid, curvature)
+    if known is None:
+        known = list(_steppers.hparam_names(name)) if name in _steppers.names() else list(base)
     grid = check_grid(grid, name, known)
-    base = {**_steppers.defaults(name), **base} if name in _steppers.names() else base
+    defaults = _steppers.defaults(name) if name in _steppers.names() else dict(base)
+    if not isinstance(stepper, str) or not is_named_target(stepper):
+        base = {**defaults, **base}
+    else:  # optax.NAME:... : base holds the factory's defaults, then the spec's values
+        defaults = signature_defaults(make.make)
+    # a schedule whose peak the grid varies: the grid's numbers become the schedule's lr
+    shaped = {k: v for k, v in base.items() if k in grid and is_schedule(v)}
+    if shaped:
+        make = PeakSwept(make, tuple(shaped.items()))
+    fixed_now = {k: v for k, v in base.items() if k not in grid}
+    label = check_label(label) or _default_label(name, fixed_now, defaults, given_base, shaped)
     fixed = {k: v for k, v in base.items() if k not in grid}
     missing = [k for k in known if k not in base and k not in grid and k != "kwargs"]
     if missing:
         raise OptbenchError(
-            f"`grid` must give {', '.join(missing)} for stepper {name!r} (no default)."
+            f"`grid` or the stepper spec must give {', '.join(missing)} for stepper {name!r} "
+            "(no default)."
         )
     names = list(grid)
     # the cartesian product as columns, first name slowest (as itertools.product)
@@ -257,7 +271,7 @@ def sweep(
         sig = hashlib.sha256(
             json.dumps(
                 [
-                    "chunks-2",
+                    "chunks-3",
                     problem.describe(),
                     name,
                     {k: repr(v) for k, v in base.items()},
@@ -369,6 +383,7 @@ def sweep(
                             "first",
                             "final",
                             "diverged_at",
+                            "kind",
                             "best",
                             "hits" if searched else "run_min",
                         )
@@ -391,6 +406,7 @@ def sweep(
                         "final": loss[:, -1],
                         "best": run_min[-1],
                         "diverged_at": out["diverged_at"],
+                        "kind": out["diverged_kind"],
                         "run_min": run_min,
                     }
                     if keep_trajectories:
@@ -404,22 +420,7 @@ def sweep(
                 }
                 part["wall"] = np.full(m, wall / size)
                 part["chunk_wall"] = np.float64(wall)
-                part["code"] = _kinds(
-                    problem,
-                    make,
-                    static,
-                    numeric,
-                    grid,
-                    cols,
-                    ci,
-                    si,
-                    xi,
-                    stack_x0,
-                    idx,
-                    part["diverged_at"],
-                    steps,
-                    dtype,
-                )
+                part["code"] = np.asarray(part.pop("kind"), np.int32)
                 if path is not None:
                     from .._io import atomic_path
 
@@ -428,7 +429,8 @@ def sweep(
                 parts.append(part)
             if show:
                 _progress(c + 1, n_chunks, sys.stderr)
-    return _assemble(
+    res = _assemble(
+        label,
         parts,
         problem,
         name,
@@ -447,6 +449,34 @@ def sweep(
         record,
         x0s,
     )
+    given = {
+        k: {"given": str(v), "value": base[k], **curvature.record()} for k, v in given_base.items()
+    }
+    if given or units:
+        res.meta["units"] = {**given, **units}
+    return res
+
+
+def _default_label(
+    name: str,
+    fixed: dict[str, Any],
+    defaults: dict[str, Any],
+    given: dict[str, Any],
+    shaped: dict[str, Any],
+) -> str:
+    """``adam (b2=0.99)``: the stepper and every fixed value that differs from its default."""
+    from ..steppers._base import _differs, _fmt
+
+    def same(v: Any, d: Any) -> bool:
+        return v is d or (type(v) is type(d) and not _differs(v, d))
+
+    parts = [f"{k}={callable_name(s).replace(f'{s.lr:g}', '·', 1)}" for k, s in shaped.items()]
+    parts += [
+        f"{k}={given[k] if k in given else _fmt(v)}"
+        for k, v in fixed.items()
+        if k not in defaults or not same(v, defaults[k])
+    ]
+    return f"{name} ({', '.join(parts)})" if parts else name
 
 
 def _per_device(
@@ -459,7 +489,7 @@ def _per_device(
     P = jax.sharding.PartitionSpec
     runs = P("runs")
     recs = {k: _time_major(len(v)) for k, v in shapes.items()}
-    out = {"first": runs, "final": runs, "diverged_at": runs, "best": runs, **recs}
+    out = {"first": runs, "final": runs, "diverged_at": runs, "kind": runs, "best": runs, **recs}
     if searched:
         out["hits"] = runs
     # check_vma off: the scan's initial carry is built from constants inside fn, which JAX would
@@ -497,41 +527,8 @@ def _host(*arrays: jax.Array) -> list[np.ndarray]:
     return out
 
 
-def _kinds(
-    problem, make, static, numeric, grid, cols, ci, si, xi, stack_x0, idx, div, steps, dtype
-):
-    """Divergence kind codes for one chunk; only the diverged runs are replayed (one vmapped
-    call)."""
-    code = np.zeros(len(idx), np.int32)
-    bad = np.flatnonzero(div >= 0)
-    if bad.size == 0:
-        return code
-    key = (
-        "kind",
-        problem.cache_key(),
-        make,
-        tuple(sorted(static.items())),
-        tuple(sorted(numeric)),
-        steps,
-        dtype,
-    )
-    fn = _COMPILED.get(
-        key, lambda: jax.jit(jax.vmap(_kind_fn(problem, lambda hp: make(**static, **hp), steps)))
-    )
-    # pad to a power of two so the replay compiles for few shapes
-    m = 1 << int(np.ceil(np.log2(bad.size)))
-    rows = idx[np.concatenate([bad, np.full(m - bad.size, bad[-1])])]
-    hp = {
-        k: jnp.asarray(cols[k][ci[rows]] if k in cols else np.full(len(rows), numeric[k]), dtype)
-        for k in numeric
-    }
-    x0 = stack_x0(rows)
-    keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(si[rows], jnp.uint32))
-    code[bad] = np.asarray(fn(hp, x0, keys))[: bad.size]
-    return code
-
-
 def _assemble(
+    label,
     parts,
     problem,
     name,
@@ -580,7 +577,7 @@ def _assemble(
     if parts:
         best[run_idx] = np.concatenate([np.asarray(p["best"]) for p in parts])
     best[np.isinf(best) & np.isnan(first)] = np.nan
-    kind = np.array(["", "nan", "inf", "blow-up", "stalled", "invalid"])[np.asarray(code)]
+    kind = np.array(KINDS)[np.asarray(code)]  # the runner's codes: optbench._divergence.KINDS
     stalled = ran & (div < 0) & (best >= first)
     kind[stalled] = "stalled"
     kind[~ran] = "invalid"
@@ -616,10 +613,19 @@ def _assemble(
         meta={
             "problem": problem.describe(),
             "stepper": name,
+            "label": label,
             "base": {
-                k: v
-                for k, v in base.items()
-                if k not in grid and isinstance(v, (int, float, str, bool))
+                **{
+                    k: v if isinstance(v, (int, float, str, bool)) else callable_name(v)
+                    for k, v in base.items()
+                    if k not in grid and (callable(v) or isinstance(v, (int, float, str, bool)))
+                },
+                # a schedule whose peak is swept: its shape, beside the peaks in the grid column
+                **{
+                    f"{k}_schedule": callable_name(v).replace(f"{v.lr:g}", k, 1)
+                    for k, v in base.items()
+                    if k in grid and is_schedule(v)
+                },
             },
             "grid": {k: v.tolist() for k, v in grid.items()},
             "steps": steps,

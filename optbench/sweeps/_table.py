@@ -11,7 +11,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-KINDS = ("", "nan", "inf", "blow-up", "stalled", "invalid")
+from .._divergence import KINDS as DIVERGED
+
+# a row's kind: the runner's divergence kinds (their codes index this), then the sweep's own
+KINDS = (*DIVERGED, "stalled", "invalid")
+FAILED = (*DIVERGED[1:], "invalid")
 
 
 def coco_targets(
@@ -94,8 +98,9 @@ class SweepResult:
       hparams: name -> values of the hyperparameters that varied.
       seed, start: the seed and the index of the start point of each run.
       final_loss, best_loss: the last and the smallest recorded loss (frozen at divergence).
-      diverged_at: first bad step, -1 if none. kind: '', 'nan', 'inf', 'blow-up', 'stalled'
-        (never left its start) or 'invalid' (a hyperparameter value outside its range; not run).
+      diverged_at: first bad step, -1 if none. kind: '', how it diverged ('nan', 'inf',
+        'blow-up', 'left the window'; see :mod:`optbench._divergence`), 'stalled' (never left its
+        start) or 'invalid' (a hyperparameter value outside its range; not run).
       hits: (runs, targets) the first step reaching each target, -1 if never.
       targets: the target losses; f_min: the minimum they are measured from.
       wall_time: seconds, the run's share of its chunk's wall time.
@@ -124,7 +129,7 @@ class SweepResult:
     @property
     def failed(self) -> np.ndarray:
         """Divergence and invalid values count as failure."""
-        return np.isin(self.kind, ("nan", "inf", "blow-up", "invalid"))
+        return np.isin(self.kind, FAILED)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Every row identifies its run: the stepper's name, every hyperparameter (the grid's

@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._io import save_figure
+from ..render._style import at_floor, linear_threshold, log_axis, symlog_axis, zero_floor
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# heatmap cells with no finite result: a mid grey, far from every colour of viridis
+FAILED_COLOUR = "#b0b0b0"
 
 
 def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
@@ -26,24 +30,81 @@ def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
     return fig
 
 
+def _config_means(res: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per distinct configuration: its hyperparameter values, and its mean final loss over seeds
+    and starts (inf where any of its runs failed or the mean is not a number)."""
+    names = list(res.hparams)
+    n = len(res)
+    if not names or not n:
+        bad = bool(np.any(res.failed)) if n else True
+        mean = np.inf if bad else float(np.mean(res.final_loss))
+        return {}, np.array([mean if np.isfinite(mean) else np.inf])
+    stacked = np.stack([np.asarray(res.hparams[k], dtype=float) for k in names], axis=1)
+    _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    count = np.bincount(inverse)
+    failed = np.bincount(inverse, weights=np.asarray(res.failed, dtype=float)) > 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = np.bincount(inverse, weights=np.asarray(res.final_loss, dtype=float))
+        mean = total / count
+    mean = np.where(failed | ~np.isfinite(mean), np.inf, mean)
+    return {k: stacked[first, j] for j, k in enumerate(names)}, mean
+
+
 def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per value of ``name``: the best (over other hyperparameters) mean final loss; diverged
-    flag."""
-    values = np.unique(res.hparams[name])
-    means, failed = [], []
-    for v in values:
-        rows = res.hparams[name] == v
-        keys, groups = res.groups()
-        best, fail = np.inf, True
-        for k, g in zip(keys, groups):
-            if k[name] != v:
-                continue
-            f = res.failed[g]
-            m = np.inf if f.any() else float(np.mean(res.final_loss[g]))
-            best, fail = min(best, m), fail and f.any()
-        means.append(best if np.isfinite(best) else np.nan)
-        failed.append(fail or not rows.any())
-    return values, np.array(means), np.array(failed)
+    """Per value of ``name``: the best (over other hyperparameters) mean final loss, NaN where
+    every configuration failed; and that flag."""
+    keys, mean = _config_means(res)
+    values, which = np.unique(keys[name], return_inverse=True)
+    best = np.full(len(values), np.inf)
+    np.minimum.at(best, which.ravel(), mean)
+    failed = ~np.isfinite(best)
+    return values, np.where(failed, np.nan, best), failed
+
+
+def compact(v: float) -> str:
+    """A short tick label with the fewest significant digits (at most 3) that give the value to
+    0.05%: 0.003, 0.25, 0.999, 12.5, 1000, then mantissa and exponent (1e-4, 5.18e-5, 3e6)."""
+    v = float(v)
+    if v == 0 or not np.isfinite(v):
+        return f"{v:g}"
+    for digits in (1, 2, 3):
+        text = _digits(v, digits)
+        if abs(float(text) - v) <= 5e-4 * abs(v):
+            break
+    return text
+
+
+def _digits(v: float, digits: int) -> str:
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{float(f'{v:.{digits}g}'):g}"
+    mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def tick_indices(n: int, most: int = 10) -> np.ndarray:
+    """At most ``most`` evenly spaced indices into ``n`` values, both ends included; a spacing that
+    divides ``n - 1`` is preferred, so the ticks of a log grid land on round values."""
+    if n <= most:
+        return np.arange(n)
+    for k in range(most, 4, -1):
+        if (n - 1) % (k - 1) == 0:
+            return np.arange(0, n, (n - 1) // (k - 1))
+    return np.unique(np.round(np.linspace(0, n - 1, most - 2)).astype(int))
+
+
+def value_axis(ax: Any, values: np.ndarray, which: str = "y") -> float | None:
+    """Scale ``ax``'s ``which`` axis for final losses: log with a zero floor (see
+    ``optbench.render._style.log_axis``) when none is negative, else symmetric log over the finite
+    values. Returns the zero floor (None when there is none)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size and v.min() < 0:
+        symlog_axis(ax, float(v.min()), float(v.max()), linear_threshold(v))
+        return None
+    return log_axis(ax, v)
 
 
 def sensitivity(
@@ -54,20 +115,29 @@ def sensitivity(
     title: str = "",
 ) -> Path:
     """Final loss (mean over seeds, best over other hyperparameters) against ``hparam``, one line
-    per stepper; an x marks values where every run diverged, a dashed line marks eta_max."""
+    per stepper; an x marks values where every run diverged, a dashed line marks eta_max.
+
+    The loss axis is logarithmic; a final loss of exactly 0 is drawn at a floor a decade below the
+    decade of the smallest positive one, labelled "0". Negative final losses (a surface unbounded
+    below) put it on a symmetric log scale instead.
+    """
     fig = _figure()
     ax = fig.add_subplot()
-    for i, (label, res) in enumerate(results.items()):
-        x, y, bad = _by_value(res, hparam)
+    rows = [(label, *_by_value(res, hparam)) for label, res in results.items()]
+    finite = np.concatenate([y[np.isfinite(y)] for _, _, y, _ in rows] + [np.zeros(0)])
+    floor = None if finite.size and finite.min() < 0 else zero_floor(finite)
+    top = finite.max() if finite.size else 1.0
+    for i, (label, x, y, bad) in enumerate(rows):
         c = PALETTE[i % len(PALETTE)]
-        ax.plot(x, y, "o-", color=c, ms=3, label=label)
+        ax.plot(x, at_floor(y, floor), "o-", color=c, ms=3, label=label, zorder=3, clip_on=False)
         if bad.any():
-            top = np.nanmax(y) if np.isfinite(y).any() else 1.0
-            ax.plot(x[bad], np.full(bad.sum(), top), "x", color=c, ms=7, mew=2)
+            ax.plot(x[bad], np.full(bad.sum(), top), "x", color=c, ms=7, mew=2, zorder=3)
     if eta_max is not None:
         ax.axvline(eta_max, ls="--", color="0.4", label=rf"$\eta_{{max}}$ = {eta_max:.3g}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    xs = np.concatenate([x for _, x, _, _ in rows] + [np.zeros(0)])
+    if xs.size and np.all(xs > 0):
+        ax.set_xscale("log")
+    value_axis(ax, finite)
     ax.set_xlabel(hparam)
     ax.set_ylabel("final loss (x: diverged)")
     ax.set_title(title)
@@ -76,35 +146,64 @@ def sensitivity(
 
 
 def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
-    """log10 of the mean final loss over seeds on the (x, y) grid, best over other hyperparameters;
-    diverged cells are hatched grey."""
-    xs, ys = np.unique(res.hparams[x]), np.unique(res.hparams[y])
+    """The mean final loss over seeds on the (x, y) grid, best over other hyperparameters.
+
+    Colours follow a log scale from the smallest to the largest finite positive cell (a symmetric
+    log scale over the finite cells when some are negative); a cell of 0 takes the lowest colour.
+    Cells whose every configuration diverged (or gave NaN or inf) are drawn in ``FAILED_COLOUR``
+    and named in the legend. At most 10 ticks per axis are labelled, with compact values.
+    """
+    from matplotlib.colors import LogNorm, SymLogNorm
+    from matplotlib.patches import Patch
+
+    keys, mean = _config_means(res)
+    xs, ix = np.unique(keys[x], return_inverse=True)
+    ys, iy = np.unique(keys[y], return_inverse=True)
     z = np.full((len(ys), len(xs)), np.inf)
-    keys, groups = res.groups()
-    for k, g in zip(keys, groups):
-        i, j = np.searchsorted(ys, k[y]), np.searchsorted(xs, k[x])
-        m = np.inf if res.failed[g].any() else float(np.mean(res.final_loss[g]))
-        z[i, j] = min(z[i, j], m)
+    np.minimum.at(z, (iy.ravel(), ix.ravel()), mean)
+    ok = np.isfinite(z)
+    values = z[ok]
+    cmap = colormaps["viridis"].with_extremes(bad=FAILED_COLOUR)
+    if values.size and values.min() < 0:
+        lin = linear_threshold(values)
+        norm = SymLogNorm(lin, vmin=values.min(), vmax=values.max())
+        note = "final loss (symmetric log)"
+    elif (values > 0).any():
+        pos = values[values > 0]
+        norm = LogNorm(vmin=pos.min(), vmax=pos.max() if pos.max() > pos.min() else pos.min() * 10)
+        note = "final loss"
+    else:
+        norm, note = None, "final loss"
+    shown = np.where(ok, z, np.nan)
+    if isinstance(norm, LogNorm):  # a log norm masks zeros: put them below the scale instead
+        shown = np.where(ok & (z <= 0), norm.vmin / 10, shown)
     fig = _figure()
     ax = fig.add_subplot()
-    ok = np.isfinite(z)
-    shown = np.where(ok, np.log10(np.maximum(np.where(ok, z, 1.0), 1e-300)), np.nan)
-    im = ax.imshow(shown, origin="lower", aspect="auto", cmap="viridis")
-    for i, j in zip(*np.nonzero(~ok)):
-        ax.add_patch(_Rect((j - 0.5, i - 0.5), 1, 1, facecolor="0.8", hatch="xx", edgecolor="0.5"))
-    ax.set_xticks(range(len(xs)), [f"{v:.2g}" for v in xs], rotation=90, fontsize=7)
-    ax.set_yticks(range(len(ys)), [f"{v:.3g}" for v in ys], fontsize=7)
+    im = ax.imshow(
+        np.ma.masked_invalid(shown),
+        origin="lower",
+        aspect="auto",
+        cmap=cmap,
+        norm=norm,
+        interpolation="nearest",
+    )
+    tx, ty = tick_indices(len(xs)), tick_indices(len(ys))
+    ax.set_xticks(tx, [compact(v) for v in xs[tx]], rotation=90, fontsize=7)
+    ax.set_yticks(ty, [compact(v) for v in ys[ty]], fontsize=7)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(title)
-    fig.colorbar(im, ax=ax, label="log10 final loss (hatched: diverged)")
+    below = isinstance(norm, LogNorm) and bool((values <= 0).any())
+    fig.colorbar(
+        im,
+        ax=ax,
+        label=note + (" (end triangle: 0)" if below else ""),
+        extend="min" if below else "neither",
+    )
+    if not ok.all():
+        failed = Patch(facecolor=FAILED_COLOUR, edgecolor="0.3", label="diverged / NaN / inf")
+        fig.legend(handles=[failed], loc="outside lower right", fontsize=7, frameon=False)
     return save_figure(fig, path)
-
-
-def _Rect(*a, **k):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle(*a, **k)
 
 
 def run_length_ecdf(runs: Mapping[str, np.ndarray], steps: int, path: Any, title: str = "") -> Path:

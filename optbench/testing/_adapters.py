@@ -132,14 +132,19 @@ class TorchAdapter(Adapter):
         self.name = where
         self.label = f"{where} ({_hp_text(self.hparams)})" if hparams else where
         self._torch = torch
+        # values torch rejects (betas=0.8) are found now, before anything runs or is written
+        self._make(torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)))
+
+    def _make(self, param: Any) -> Any:
+        try:
+            return self.cls([param], **self.hparams)
+        except (ValueError, TypeError) as err:
+            raise OptbenchError(f"{self.name} rejects {_hp_text(self.hparams)}: {err}.") from None
 
     def start(self, x0: np.ndarray) -> None:
         torch = self._torch
         self._p = torch.nn.Parameter(torch.from_numpy(np.array(x0, copy=True)))
-        try:
-            self._opt = self.cls([self._p], **self.hparams)
-        except (ValueError, TypeError) as err:
-            raise OptbenchError(f"{self.name} rejects {_hp_text(self.hparams)}: {err}.") from None
+        self._opt = self._make(self._p)
 
     def step(self, grad: np.ndarray, loss: float) -> np.ndarray:
         torch = self._torch

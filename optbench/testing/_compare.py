@@ -67,21 +67,25 @@ def drive(
 ) -> Any:
     """Run any optimizer (see :func:`~optbench.testing.adapt`) on a surface: a Trajectory.
 
-    Divergence is handled as in :func:`optbench.run`: the first non-finite loss or iterate beyond
-    the surface's blow-up bound is recorded as ``diverged_at`` and the run freezes there.
+    Divergence is handled as in :func:`optbench.run`, by the same rule
+    (:mod:`optbench._divergence`): the first bad step is recorded as ``diverged_at``, its kind as
+    ``diverged_kind``, and the run freezes there.
     """
     import jax
     import jax.numpy as jnp
 
+    from .._divergence import Rule, kind_name
     from .._run import Trajectory, check_dtype, check_steps, dtype_context
 
     surface, steps, dtype = _surface(problem), check_steps(steps), check_dtype(dtype)
     adapter = adapt(optimizer)
     x0 = _starts(surface, start)[0]
-    bound = float(surface.blowup)
+    rule = Rule(surface, xp=np)
     with dtype_context(dtype):
         grad_fn = _gradient_fn(surface, dtype)
         x = x0.astype(dtype)
+        limits = rule.start(x, np.asarray(surface.value(jnp.asarray(x))))
+        kind = 0
         adapter.start(x.copy())
         rng = jax.random.PRNGKey(int(key))
         xs, losses, gnorms, unorms, div = [x], [], [], [], None
@@ -90,19 +94,23 @@ def drive(
             loss, g = grad_fn(jnp.asarray(x), jnp.int32(t), sub)
             loss, g = float(loss), np.asarray(g)
             new, alive = None, div is None
-            if alive and np.isfinite(loss):
+            loss_code = int(rule.loss(limits, loss))
+            if alive and loss_code == 0:
                 new = np.asarray(adapter.step(g, loss), dtype=dtype)
-                if not (np.all(np.isfinite(new)) and np.all(np.abs(new) <= bound)):
+                kind = int(rule.coords(limits, new))
+                if kind:
                     div, new = t + 1, None
             elif alive:
-                div = t
-            ok = alive and np.isfinite(loss)
+                div, kind = t, loss_code
+            ok = alive and loss_code == 0
             losses.append(loss if ok or not losses else losses[-1])
             gnorms.append(float(np.linalg.norm(g)) if alive else 0.0)
             unorms.append(float(np.linalg.norm(new - x)) if new is not None else 0.0)
             x = new if new is not None else x
             xs.append(x)
         final = float(surface.value(jnp.asarray(x)))
+        if div is None and int(rule.loss(limits, final)):  # the last iterate's loss is judged too
+            div, kind = steps, int(rule.loss(limits, final))
     hp = {k: _plain(v) for k, v in adapter.hparams.items()}
     return Trajectory(
         params=np.stack(xs),
@@ -110,6 +118,7 @@ def drive(
         grad_norm=np.array(gnorms, dtype=dtype),
         update_norm=np.array(unorms, dtype=dtype),
         diverged_at=div,
+        diverged_kind=None if div is None else kind_name(kind),
         label=adapter.label,
         stepper=adapter.name,
         hparams=hp,

@@ -46,6 +46,24 @@ def resolve(spec: str) -> Adapter:
     """
     from .._spec import parse_spec
 
+    found = locate(spec)
+    if found is None:
+        from .._values import resolve_params
+        from ..steppers import get
+
+        # the stepper syntax of race and run: schedules (lr=cosine(0.05,300)) are made here; a
+        # rate in units of a problem's curvature (lr=0.5eta_max) is one sentence saying so
+        name, params = parse_spec(spec, "stepper", rich=True)
+        values, _ = resolve_params(params, what=f"stepper {spec.strip()!r}")
+        return JaxAdapter(get(name, **values))
+    return _from_object(*found)
+
+
+def locate(spec: str) -> tuple[Any, dict[str, Any], str] | None:
+    """``(object, params, dotted name)`` for a dotted or ``module:attribute`` target, imported;
+    None for an optbench stepper name (``adam:lr=0.01``)."""
+    from .._spec import parse_spec
+
     if not isinstance(spec, str) or not spec.strip():
         raise OptbenchError(
             f"optimizer {spec!r} is empty; expected e.g. adam:lr=0.01 or "
@@ -56,13 +74,11 @@ def resolve(spec: str) -> Adapter:
     if rest and "=" not in rest.partition(":")[0]:
         attr, _, rest = rest.partition(":")
     if "." not in head and not attr:
-        from ..steppers import get
-
-        name, params = parse_spec(spec, "stepper")
-        return JaxAdapter(get(name, **params))
-    _, params = parse_spec(f"x:{rest}" if rest else "x", "optimizer")
+        return None
+    dotted = head + (f".{attr.strip()}" if attr.strip() else "")
+    _, params = parse_spec(f"{dotted}:{rest}" if rest else dotted, "optimizer")
     obj, where = _import(head, attr.strip(), spec)
-    return _from_object(obj, params, where)
+    return obj, params, where
 
 
 def _import(head: str, attr: str, spec: str) -> tuple[Any, str]:
@@ -148,6 +164,8 @@ def _from_object(obj: Any, params: dict[str, Any], where: str) -> Adapter:
                 f"{where} rejects {_hp_text(params) or 'no arguments'}: {err}."
             ) from None
         if hasattr(made, "init") and hasattr(made, "update"):
+            if any(isinstance(v, str) for v in params.values()):
+                _try_one_step(made, params, where)
             label = f"{where} ({_hp_text(params)})" if params else where
             return JaxAdapter(made, label=label, name=where, hparams=params)
         if isinstance(made, Adapter):
@@ -159,3 +177,21 @@ def _from_object(obj: Any, params: dict[str, Any], where: str) -> Adapter:
             f"expected {NOT_AN_OPTIMIZER}."
         )
     raise OptbenchError(f"{where} (={obj!r}) is not an optimizer; expected {NOT_AN_OPTIMIZER}.")
+
+
+def _try_one_step(transform: Any, params: dict[str, Any], where: str) -> None:
+    """One init and update on a tiny vector, for a factory given text (``learning_rate=abc``):
+    optax takes any value and fails only inside the run, after files are written."""
+    import jax.numpy as jnp
+
+    from ._adapters import _takes_value
+
+    x = jnp.zeros(2)
+    try:
+        state = transform.init(x)
+        extra = {"value": jnp.zeros(())} if _takes_value(transform) else {}
+        transform.update(jnp.ones(2), state, x, **extra)
+    except Exception as err:  # noqa: BLE001 - whatever the library raises, one sentence
+        text = ", ".join(f"{k}={v!r}" for k, v in params.items() if isinstance(v, str))
+        why = (str(err).strip().splitlines() or [type(err).__name__])[0].rstrip(".")
+        raise OptbenchError(f"{where} rejects {text} (text, not a number): {why}.") from None
