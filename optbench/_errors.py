@@ -19,13 +19,18 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def unknown(what: str, name: str, choices: Iterable[str]) -> OptbenchError:
+def unknown(what: str, name: str, choices: Iterable[str], where: str = "") -> OptbenchError:
     """An error for an unknown name, listing the known ones and suggesting the closest.
 
     >>> str(unknown("stepper", "adma", ["adam", "sgd"]))
     "unknown stepper 'adma'; did you mean 'adam'? Known: adam, sgd."
+    >>> str(unknown("key", "stpes", ["steps"], where="in race.toml"))
+    "unknown key 'stpes' in race.toml; did you mean 'steps'? Known: steps."
     """
     choices = sorted(choices)
     hint = closest(name, choices)
     did_you_mean = f"; did you mean {hint!r}?" if hint else "."
-    return OptbenchError(f"unknown {what} {name!r}{did_you_mean} Known: {', '.join(choices)}.")
+    place = f" {where}" if where else ""
+    return OptbenchError(
+        f"unknown {what} {name!r}{place}{did_you_mean} Known: {', '.join(choices)}."
+    )

@@ -28,6 +28,31 @@ def signature_defaults(fn: Any) -> dict[str, Any]:
     return {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
 
 
+def check_keywords(fn: Any, hparams: Any, where: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """Refuse a keyword ``fn`` does not accept, in one sentence naming ``where`` and suggesting the
+    closest; return the required keywords ``hparams`` leaves out (callers say what to do).
+
+    A function that takes ``**kwargs``, or has no signature, accepts anything.
+    """
+    from ._errors import OptbenchError, closest
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return []
+    ps = {k: p for k, p in params.items() if k not in skip}
+    if any(p.kind is p.VAR_KEYWORD for p in ps.values()):
+        return []
+    known = [k for k, p in ps.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in hparams:
+        if key not in known:
+            hint = closest(key, known)
+            did = f" Did you mean {hint!r}?" if hint else ""
+            takes = f"it takes {', '.join(known)}" if known else "it takes none"
+            raise OptbenchError(f"{where} has no hyperparameter {key!r}; {takes}.{did}")
+    return [k for k in known if ps[k].default is inspect.Parameter.empty and k not in hparams]
+
+
 def stepper_name(stepper: Any) -> str:
     """What to call an optimizer object that carries no ``label`` of its own.
 

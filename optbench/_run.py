@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import inspect
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -41,8 +42,9 @@ class Trajectory:
       update_norm: ``(steps,)`` the norm of each applied update.
       diverged_at: None, or the first step whose iterate failed the divergence rule of
         :mod:`optbench._divergence` (a NaN or infinite loss or coordinate, a blow-up of the loss or
-        the parameters, or on a surface an iterate beyond its plotting window by more than one
-        window extent). From there on the run is frozen at the last good iterate.
+        the parameters, or on a surface an iterate beyond its plotting window by more than four
+        window extents). From there on the run is frozen at the last good iterate, in ``params``
+        and ``loss`` alike.
       diverged_kind: why it diverged, ``"nan"``, ``"inf"``, ``"blow-up"`` or ``"left the
         window"``; None when it did not.
       label, stepper, hparams: the stepper's display label, registry name and hyperparameters.
@@ -227,7 +229,7 @@ class TransformFactory:
 def sweepable(spec: str) -> tuple[str, dict[str, Any], Callable[..., Any], list[str]]:
     """``(name, params, factory, known)`` for an ``optax.NAME:...`` or ``module:factory:...``
     spec: what a sweep varies. A torch.optim class or a ready-made optimizer is refused."""
-    from ._names import signature_defaults
+    from ._names import check_keywords, signature_defaults
     from .testing._adapters import _is_torch_class
     from .testing._resolve import locate
 
@@ -243,6 +245,7 @@ def sweepable(spec: str) -> tuple[str, dict[str, Any], Callable[..., Any], list[
             f"stepper {spec!r} names a ready-made optimizer; a sweep needs a factory whose "
             "arguments it can vary, e.g. optax.adam."
         )
+    check_keywords(obj, params, where)  # the grid supplies the rest
     try:
         known = list(inspect.signature(obj).parameters)
     except (TypeError, ValueError):
@@ -319,12 +322,14 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
         limits = rule.start(x0, first_loss)
 
         def body(carry, t):
-            x, state, key, div_at, kind, last_loss = carry
+            x, state, key, div_at, kind, last_loss, kept = carry
             key, sub = jax.random.split(key)
             loss, grads = problem.loss_and_grad(x, t, sub)
             alive = div_at < 0
             loss_code = rule.loss(limits, loss)
             loss_ok = loss_code == 0
+            if record_params:  # x_t joins the record while it is good, else the last good one
+                kept = _select(alive & loss_ok, x, kept)
             if is_ours:
                 updates, new_state = st.update(grads, state, x, value=loss)
             else:
@@ -346,11 +351,13 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
                 "update_norm": jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype),
             }
             if record_params:
-                out["params"] = x
-            return (x, state, key, div_at, kind, rec_loss), out
+                out["params"] = kept
+            return (x, state, key, div_at, kind, rec_loss, kept), out
 
-        carry0 = (x0, state0, key, jnp.array(-1, jnp.int32), jnp.array(0, jnp.int32), first_loss)
-        (x, _, _, div_at, kind, last_loss), outs = jax.lax.scan(
+        int32 = functools.partial(jnp.array, dtype=jnp.int32)
+        kept0 = x0 if record_params else None
+        carry0 = (x0, state0, key, int32(-1), int32(0), first_loss, kept0)
+        (x, _, _, div_at, kind, last_loss, kept), outs = jax.lax.scan(
             body, carry0, jnp.arange(steps, dtype=jnp.int32)
         )
         # the last iterate is judged by its loss too (its coordinates were judged by the scan)
@@ -366,9 +373,10 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
             "diverged_at": div_at,
             "diverged_kind": kind,
         }
-        if record_params:
+        if record_params:  # x_0 ... x_{T-1} as recorded, then x_T when it is good
+            last = _select(div_at < 0, x, kept)
             res["params"] = jax.tree.map(
-                lambda a, b: jnp.concatenate([a[None], b]), x0, outs["params"]
+                lambda a, b: jnp.concatenate([a, b[None]]), outs["params"], last
             )
         return res
 

@@ -7,8 +7,7 @@ exactly one line, ``optbench: error: ...``, on stderr, naming the offending argu
 leaves the working folder as it found it. The API cases raise :class:`optbench.OptbenchError`.
 
 Almost every case fails during validation, before any compile; the few that must start a run use
-one or two steps. Cases marked xfail are known bugs in files other engineers are editing: the mark
-is strict, so whoever fixes one is told to drop it.
+one or two steps.
 """
 
 from __future__ import annotations
@@ -27,10 +26,6 @@ from optbench.cli import main
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed")
 SENTINEL = b"left alone\n"
-
-
-def xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 def case(cid: str, argv: list[str], message: str, *, files=None, marks=()):
@@ -87,11 +82,6 @@ SURFACES = (
     "ackley, beale, booth, goldstein_price, himmelblau, monkey_saddle, quadratic, rastrigin, "
     "rosenbrock, saddle, six_hump_camel, styblinski_tang"
 )
-SWEEP_TOP = (
-    "cli/_sweep.py: --top is not checked: exit 0, results.csv, run.json, sensitivity.png and "
-    "chunks/ written; --top 0 prints only the header, --top=-1 all but the last configuration"
-)
-COMPARE_TYPES = "cli/_compare.py: read_config does not check the type of"
 
 STEPPER_CASES = [
     case(
@@ -216,20 +206,13 @@ STEPPER_CASES = [
     case(
         "sweep-unknown-hparam",
         sweep(stepper="adam:lrr=0.1"),
-        "'lrr'",
-        marks=xfail(
-            "sweeps/_sweep.py: TypeError traceback (adam() got an unexpected keyword argument "
-            "'lrr'), exit status not 2; nothing written"
-        ),
+        "stepper 'adam' has no hyperparameter 'lrr'; it takes lr, b1, b2, eps, eps_in_sqrt, "
+        "bias_correction, amsgrad. Did you mean 'lr'?",
     ),
     case(
         "sweep-fixed-b1-foo",
         sweep(stepper="adam:b1=foo"),
-        "`b1` of adam (='foo')",
-        marks=xfail(
-            "sweeps/_sweep.py: StopIteration traceback (the error of a fixed hyperparameter is "
-            "filtered out of the invalid messages); nothing written"
-        ),
+        "`b1` of adam (='foo') must be a number with 0.0 <= b1 < 1.0.",
     ),
     case(
         "sweep-torch",
@@ -279,11 +262,13 @@ STEPPER_CASES = [
     case(
         "sweep-optax-text-value",
         sweep(stepper="optax.adam:b1=abc", grid="learning_rate=0.1"),
-        "b1='abc'",
-        marks=xfail(
-            "sweeps/_sweep.py: TypeError traceback inside the compiled sweep (unsupported "
-            "operand type(s) for -: 'int' and 'str'); nothing written"
-        ),
+        "optax.adam rejects b1='abc' (text, not a number): unsupported operand type(s)",
+    ),
+    case(
+        "sweep-optax-misspelt-arg",
+        sweep(stepper="optax.adam:b11=0.1", grid="learning_rate=0.1"),
+        "optax.adam has no hyperparameter 'b11'; it takes learning_rate, b1, b2, eps, eps_root, "
+        "mu_dtype, nesterov. Did you mean 'b1'?",
     ),
     case("check-optax-nonexistent", check(target="optax.nonexistent"), "'optax' has no attribute"),
     case(
@@ -477,11 +462,7 @@ OPTION_CASES = [
     case(
         "race-size-too-small",
         ["race", "quadratic", "sgd:lr=0.1", "--steps", "1", "--size", "50", "-o", "out"],
-        "`size` (=50)",
-        marks=xfail(
-            "render: --size 50 passes validation, then matplotlib raises ValueError('left cannot "
-            "be >= right') with a traceback; out/ is created (empty)"
-        ),
+        "`size` (=50) must be at least 120 pixels",
     ),
     case(
         "race-size-0",
@@ -661,12 +642,11 @@ GRID_CASES = [
         sweep(problem="moons", extra=("--batch", "0")),
         "`batch_size` (=0) must be an integer from 1",
     ),
-    case("sweep-top-0", sweep(extra=("--top", "0")), "`--top` (=0)", marks=xfail(SWEEP_TOP)),
+    case("sweep-top-0", sweep(extra=("--top", "0")), "`--top` (=0) must be a positive integer"),
     case(
         "sweep-top-negative",
         sweep(grid="lr=0.1,0.2", extra=("--top=-1",)),
-        "`--top` (=-1)",
-        marks=xfail(SWEEP_TOP),
+        "`--top` (=-1) must be a positive integer",
     ),
 ]
 
@@ -825,27 +805,28 @@ COMPARE_CASES = [
     compare(
         "compare-unknown-key",
         GOOD_TOML + "stpes = 3\n" + SGD_TABLE,
-        "`CONFIG` has unknown keys ['stpes']; allowed: problems, steppers, steps, seeds, target.",
+        "unknown key 'stpes' in config.toml; did you mean 'steps'? Known: problems, seeds, "
+        "steppers, steps, target.",
     ),
     compare(
         "compare-no-problems",
         "steps = 2\n" + SGD_TABLE,
-        "`problems` (=None) must be a non-empty",
+        '`problems` is missing from config.toml; e.g. problems = ["rosenbrock"].',
     ),
     compare(
         "compare-no-steppers",
         GOOD_TOML,
-        "`steppers` must hold at least one [steppers.LABEL]",
+        "`steppers` is missing from config.toml: add [steppers.LABEL] tables.",
     ),
     compare(
         "compare-no-grid",
         GOOD_TOML + '[steppers.SGD]\nstepper = "sgd"\n',
-        "`steppers.SGD` needs `stepper` and `grid` entries.",
+        '`steppers.SGD` needs a `grid` entry, e.g. grid = { lr = "1e-3:1:13:log" }.',
     ),
     compare(
         "compare-bad-range",
         GOOD_TOML + SGD_TABLE.replace("[0.1]", '"1:2"'),
-        "`--grid` range for 'lr' (='1:2') must be start:stop:count",
+        "`steppers.SGD.grid` range for 'lr' (='1:2') must be start:stop:count",
     ),
     compare(
         "compare-unknown-problem",
@@ -880,60 +861,160 @@ COMPARE_CASES = [
     compare(
         "compare-grid-text",
         GOOD_TOML + SGD_TABLE.replace("[0.1]", '["abc"]'),
-        "`--grid` value 'abc' in 'lr' is not a number.",
+        "`steppers.SGD.grid` value 'abc' in 'lr' is not a number.",
     ),
     compare(
         "compare-stepper-number",
         GOOD_TOML + SGD_TABLE.replace('"sgd"', "3"),
-        "`stepper` (=3) must be a stepper name or spec",
+        "`steppers.SGD.stepper` (=3) must be a string, not an integer.",
     ),
     compare(
         "compare-target-text",
         GOOD_TOML + 'target = "small"\n' + SGD_TABLE,
-        "`target` (='small')",
-        marks=xfail(
-            COMPARE_TYPES + " target: ValueError traceback (could not convert string to float)"
-        ),
+        "`target` (='small') must be a number, not a string.",
     ),
     compare(
         "compare-target-negative",
         GOOD_TOML + "target = -1\n" + SGD_TABLE,
-        "`target` (=-1",
-        marks=xfail(
-            COMPARE_TYPES + " target: -1 runs, exit 0, RuntimeWarnings on stderr, report written"
-        ),
+        "`target` (=-1) must be a finite number > 0: a run reaches it when its loss is within "
+        "target of the problem's minimum.",
     ),
     compare(
         "compare-problems-number",
         "problems = 3\nsteps = 2\nseeds = 1\n" + SGD_TABLE,
-        "`problems` (=3) must be a non-empty list of names.",
-        marks=xfail(COMPARE_TYPES + " problems: TypeError traceback, 'int' object is not iterable"),
+        "`problems` (=3) must be a non-empty list of strings.",
     ),
     compare(
         "compare-steppers-number",
         GOOD_TOML + "steppers = 3\n",
-        "`steppers`",
-        marks=xfail(COMPARE_TYPES + " steppers: AttributeError traceback, 'int' has no 'items'"),
+        "`steppers` (=3) must be a table, not an integer.",
     ),
     compare(
         "compare-grid-number",
         GOOD_TOML + SGD_TABLE.replace("{ lr = [0.1] }", "3"),
-        "`steppers.SGD.grid`",
-        marks=xfail(COMPARE_TYPES + " grid: AttributeError traceback, 'int' has no 'items'"),
+        "`steppers.SGD.grid` (=3) must be a table, not an integer.",
     ),
     compare(
         "compare-unknown-stepper-key",
         GOOD_TOML + SGD_TABLE + "gird = 1\n",
-        "'gird'",
-        marks=xfail(
-            "cli/_compare.py: an unknown key in [steppers.LABEL] is ignored: exit 0, report.md, "
-            "ecdf.png, profile.png and sensitivity_quadratic.png written"
-        ),
+        "unknown key 'gird' in `steppers.SGD`; did you mean 'grid'? Known: grid, stepper.",
+    ),
+]
+
+
+def configured(cid: str, command: str, toml: str, message: str):
+    """A ``--config`` case of ``race``, ``sweep`` or ``train``: ``toml`` is the file's text."""
+    argv = [command, "--config", "slide.toml", "-o", "out"]
+    return case(cid, argv, message, files={"slide.toml": toml})
+
+
+RACE_TOML = 'surface = "quadratic"\nsteps = 1\nsize = 200\nfps = 2\nduration = 1\n'
+CONFIG_CASES = [
+    configured(
+        "race-config-misspelt-key",
+        "race",
+        RACE_TOML + "stpes = 3\n",
+        "unknown key 'stpes' in slide.toml; did you mean 'steps'? Known: duration, format,",
+    ),
+    configured(
+        "race-config-steps-text",
+        "race",
+        RACE_TOML.replace("steps = 1", 'steps = "1"'),
+        "`steps` in slide.toml (='1') must be an integer, not a string.",
+    ),
+    configured(
+        "race-config-switch-text",
+        "race",
+        RACE_TOML + 'panels = "yes"\n',
+        "`panels` in slide.toml (='yes') must be true or false.",
+    ),
+    configured(
+        "race-config-no-surface",
+        "race",
+        RACE_TOML.replace('surface = "quadratic"\n', ""),
+        "the following arguments are required: SURFACE[:key=value,...] (on the command line or "
+        "in --config FILE.toml).",
+    ),
+    configured(
+        "race-config-grid-in-table",
+        "race",
+        RACE_TOML + '[steppers.A]\nstepper = "sgd:lr=0.1"\ngrid = { lr = [0.1] }\n',
+        "unknown key 'grid' in `steppers.A`. Known: stepper.",
+    ),
+    configured(
+        "race-config-two-problems",
+        "race",
+        RACE_TOML.replace('surface = "quadratic"', 'problems = ["quadratic", "rosenbrock"]'),
+        "`problems` in slide.toml lists 2 problems; this command takes one (optbench compare "
+        "takes several).",
+    ),
+    configured(
+        "race-config-bad-stepper",
+        "race",
+        RACE_TOML + 'steppers = ["adam:lr=abc"]\n',
+        "`lr` of adam (='abc') must be a number with 0.0 < lr.",
+    ),
+    configured(
+        "race-config-malformed",
+        "race",
+        "surface = \n",
+        "`--config` (='slide.toml') is not valid TOML:",
+    ),
+    case(
+        "race-config-missing",
+        ["race", "--config", "nope.toml", "-o", "out"],
+        "`--config` (='nope.toml') cannot be read: No such file or directory.",
+    ),
+    configured(
+        "sweep-config-two-tables",
+        "sweep",
+        'problem = "quadratic"\nsteps = 1\n[steppers.A]\nstepper = "sgd"\ngrid = "lr=0.1"\n'
+        '[steppers.B]\nstepper = "adam"\ngrid = "lr=0.1"\n',
+        "`steppers` in slide.toml holds 2 tables; this command runs one stepper (optbench "
+        "compare takes several).",
+    ),
+    configured(
+        "sweep-config-grid-bool",
+        "sweep",
+        'problem = "quadratic"\nstepper = "sgd"\nsteps = 1\ngrid = { lr = true }\n',
+        "'lr' in `grid` in slide.toml (=True) must be a range such as \"1e-4:1:41:log\" or a "
+        "list of values such as [0.9, 0.99].",
+    ),
+    configured(
+        "sweep-config-grid-text",
+        "sweep",
+        'problem = "quadratic"\nstepper = "sgd"\nsteps = 1\ngrid = { lr = ["abc"] }\n',
+        "`--grid` value 'abc' in 'lr' is not a number.",
+    ),
+    configured(
+        "sweep-config-no-grid",
+        "sweep",
+        'problem = "quadratic"\nstepper = "sgd"\nsteps = 1\n',
+        "the following arguments are required: --grid (on the command line or in --config",
+    ),
+    configured(
+        "train-config-language",
+        "train",
+        'dataset = "moons"\nepochs = 1\nlang = "fr"\n',
+        "unknown value 'fr' for `lang` in slide.toml. Known: en, ru.",
+    ),
+    configured(
+        "train-config-epochs-float",
+        "train",
+        'dataset = "moons"\nepochs = 1.5\n',
+        "`epochs` in slide.toml (=1.5) must be an integer, not a number.",
+    ),
+    configured(
+        "train-config-unknown-key",
+        "train",
+        'dataset = "moons"\nepochs = 1\nlearning_rate = 0.1\n',
+        "unknown key 'learning_rate' in slide.toml.",
     ),
 ]
 
 CLI_CASES = (
-    STEPPER_CASES
+    CONFIG_CASES
+    + STEPPER_CASES
     + SURFACE_CASES
     + POINT_CASES
     + OPTION_CASES
@@ -1125,7 +1206,6 @@ API_CASES = [
         lambda: optbench.sweep("quadratic", "adam:lrr=0.1", {"lr": [0.1]}, 2, 1, progress=False),
         "'lrr'",
         id="sweep-unknown-fixed-hparam",
-        marks=xfail("sweeps/_sweep.py: TypeError, adam() got an unexpected keyword argument 'lrr'"),
     ),
     pytest.param(
         lambda: optbench.networks.problem("mpl:16", "moons"),

@@ -93,10 +93,11 @@ def test_a_start_outside_the_bounds_widens_the_window(quad):
 def test_a_loss_that_runs_away_is_a_blow_up(bowl):
     # one SGD step x_1 = (1 - lr) x_0: lr = 2237 gives x_1 = -2236 (inside the window) and a loss of
     # 2236^2 = 5.0e6, beyond 1e6 * max(|1 - 0|, 1); lr = 708 gives 707^2 = 5.0e5, which is not
-    big = optbench.run(bowl, "sgd:lr=2237", 100)
+    big = optbench.run(bowl, "sgd:lr=2237", 100, record_params=True)
     assert (big.diverged_at, big.diverged_kind) == (1, "blow-up")
-    np.testing.assert_array_equal(big.params[1:], np.broadcast_to([-2236.0, -2236.0], (100, 2)))
-    assert np.all(big.loss == 1.0)  # the record stays at the last good loss
+    # frozen at the last good iterate, x_0, in the parameters and the loss alike
+    np.testing.assert_array_equal(big.params, np.broadcast_to([1.0, 1.0], (101, 2)))
+    assert np.all(big.loss == 1.0)
     ok = optbench.run(bowl, "sgd:lr=708", 1)
     assert ok.diverged_at is None and ok.final_loss == pytest.approx(707.0**2, rel=1e-6)
     # growing by 2.25 a step (lr 2.5): 2.25^17 = 9.7e5 is allowed, 2.25^18 = 2.2e6 is not
@@ -108,6 +109,7 @@ def test_a_loss_that_runs_away_is_a_blow_up(bowl):
 def test_nan_and_inf_kinds(sqrt_surface):
     t = optbench.run(sqrt_surface, "sgd:lr=1.0", 8)
     assert (t.diverged_at, t.diverged_kind) == (2, "nan")  # the loss at x_2 (sqrt of x < 0)
+    np.testing.assert_array_equal(t.params[2:], np.broadcast_to([0.5, -1.0], (7, 2)))  # x_1
     # an infinite gradient at x = 0 sends the next iterate to -inf
     t = optbench.run(sqrt_surface, "sgd:lr=1.0", 8, start=[0.0, 1.0])
     assert (t.diverged_at, t.diverged_kind) == (1, "inf")
@@ -193,25 +195,28 @@ def test_the_mark_ends_the_path_where_it_diverged(sqrt_surface, tmp_path):
     scene.canvas.draw()
     ax, colour = scene.axes[0], scene.path_colours[0]
     (mark,) = scene.moving[0].marks
-    m = np.array([0.5 - 0.5 / np.sqrt(0.5), 1.0])  # x_2, whose loss is NaN
+    m = np.array([0.5, -1.0])  # x_1, the last good iterate: the loss at x_2 is NaN
     assert mark.step == 2 and mark.kind == "nan"
     np.testing.assert_allclose(mark.at, m, rtol=1e-6)
     image = pixels(render.animate([t], sqrt_surface, tmp_path / "nan.png", **kw))
     row, col, at = display(scene, ax, m)
-    # the cross's arms (away from the path, which arrives from the lower right)
-    for dr, dc in ((-3, -3), (-3, 3), (3, -3)):
+    # the cross's arms (away from the path, which arrives steeply from above)
+    for dr, dc in ((-3, -3), (3, 3), (3, -3)):
         assert like(image, row + dr, col + dc, colour), (dr, dc)
     assert not head_at(image, scene.fig, ax, m, colour)  # no head disc once marked
     # the cross appears at its step: one frame per step, absent at step 1, present at step 2
     gif = render.animate([t], sqrt_surface, tmp_path / "nan.gif", fps=10, **kw)
     with Image.open(gif) as im:
         assert im.n_frames == 9
-    arms = [(row - 3, col - 3), (row - 3, col + 3), (row + 3, col - 3)]
-    assert not any(like(gif_frame(gif, 1), r, c, colour) for r, c in arms)
+    # at step 1 the head disc sits there; at step 2 the cross replaces it
+    arms = [(row - 3, col - 3), (row + 3, col + 3), (row + 3, col - 3)]
+    assert head_at(gif_frame(gif, 1), scene.fig, ax, m, colour)
+    assert not head_at(gif_frame(gif, 2), scene.fig, ax, m, colour)
     assert all(like(gif_frame(gif, 2), r, c, colour) for r, c in arms)
-    # the path comes in along x_1 -> x_2 and stops at the mark: drawn before it (where the tail
-    # is opaque, at step 2), never beyond it
-    _, _, came = display(scene, ax, [0.5, -1.0])
+    assert not like(gif_frame(gif, 2), row, col + 4, colour)  # between the arms: no disc
+    # the path comes in along x_0 -> x_1 and stops at the mark: drawn before it (where the tail
+    # is opaque, at step 1), never beyond it
+    _, _, came = display(scene, ax, [1.0, 1.0])
     u = (at - came) / np.linalg.norm(at - came)
     height = scene.fig.bbox.height
 
@@ -219,10 +224,10 @@ def test_the_mark_ends_the_path_where_it_diverged(sqrt_surface, tmp_path):
         x, y = at + d * u
         return image_[int(round(height - y)), int(round(x))]
 
-    step2 = gif_frame(gif, 2)
-    assert all(np.abs(along(step2, d) - rgb(colour)).sum() < 60 for d in (-10, -16))
-    for image_ in (step2, image):  # at step 2 and at the end
-        assert all(np.abs(along(image_, d) - rgb(colour)).sum() > 90 for d in (8, 12, 16))
+    step1, step2 = gif_frame(gif, 1), gif_frame(gif, 2)
+    assert all(np.abs(along(step1, d) - rgb(colour)).sum() < 90 for d in (-10, -16))
+    for image_ in (step1, step2, image):  # at steps 1 and 2 and at the end
+        assert all(np.abs(along(image_, d) - rgb(colour)).sum() > 200 for d in (8, 12, 16))
 
 
 def test_a_path_that_leaves_the_view_is_marked_where_it_left_for_good(quad, tmp_path):

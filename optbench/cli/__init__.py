@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from optbench import __version__
 from optbench._errors import OptbenchError
+from optbench.cli._toml import allow_config
+from optbench.cli._toml import apply as apply_config
 
 # name -> (module, one-line help); the order is the order of `optbench --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -52,9 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"optbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.commands = {}
     for name, (module, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_[0].upper() + help_[1:] + ".")
-        importlib.import_module(module).add_arguments(p)
+        command = importlib.import_module(module)
+        command.add_arguments(p)
+        if getattr(command, "TAKES_CONFIG", False):
+            allow_config(p)
+        parser.commands[name] = p
     return parser
 
 
@@ -72,6 +79,7 @@ def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) 
         if args.command is None:
             parser.print_help()
             return 0
+        args = apply_config(parser, parser.commands[args.command], argv, args)
         if configure_process:
             from optbench._config import configure_command_line
 

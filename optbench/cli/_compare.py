@@ -18,45 +18,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_config(path: str) -> dict:
     """The TOML comparison, checked: problems, steppers (label -> (stepper, grid)), steps, seeds."""
-    import tomllib
+    import math
 
     from optbench._errors import OptbenchError
-    from optbench.sweeps import parse_grid
+    from optbench.cli import _toml
 
-    try:
-        with open(path, "rb") as fh:
-            cfg = tomllib.load(fh)
-    except OSError as err:
-        raise OptbenchError(f"`CONFIG` (={path!r}) cannot be read: {err.strerror}.") from None
-    except tomllib.TOMLDecodeError as err:
-        raise OptbenchError(f"`CONFIG` (={path!r}) is not valid TOML: {err}.") from None
-    unknown_keys = set(cfg) - {"problems", "steppers", "steps", "seeds", "target"}
-    if unknown_keys:
-        raise OptbenchError(
-            f"`CONFIG` has unknown keys {sorted(unknown_keys)}; allowed: problems, "
-            "steppers, steps, seeds, target."
-        )
-    problems = cfg.get("problems")
-    if isinstance(problems, str):
-        problems = [problems]
-    if not problems or not all(isinstance(p, str) for p in problems):
-        raise OptbenchError(f"`problems` (={problems!r}) must be a non-empty list of names.")
+    cfg = _toml.load(path, "CONFIG")
+    _toml.check_keys(cfg, ("problems", "steppers", "steps", "seeds", "target"), path)
+    if "problems" not in cfg:
+        raise OptbenchError(f'`problems` is missing from {path}; e.g. problems = ["rosenbrock"].')
+    problems = _toml.strings(cfg["problems"], "`problems`")
+    if "steppers" not in cfg:
+        raise OptbenchError(f"`steppers` is missing from {path}: add [steppers.LABEL] tables.")
+    tables = _toml.stepper_tables(cfg["steppers"], "steppers", ("stepper", "grid"))
     steppers = {}
-    for label, table in (cfg.get("steppers") or {}).items():
-        if not isinstance(table, dict) or "stepper" not in table or "grid" not in table:
-            raise OptbenchError(f"`steppers.{label}` needs `stepper` and `grid` entries.")
-        grid = {}
-        for k, v in table["grid"].items():
-            grid.update(parse_grid(f"{k}={v}") if isinstance(v, str) else {k: v})
-        steppers[label] = (table["stepper"], grid)
-    if not steppers:
-        raise OptbenchError("`steppers` must hold at least one [steppers.LABEL] table.")
+    for label, t in tables.items():
+        if "grid" not in t:
+            raise OptbenchError(
+                f'`steppers.{label}` needs a `grid` entry, e.g. grid = {{ lr = "1e-3:1:13:log" }}.'
+            )
+        grid = _toml.parse_grid_value(t["grid"], f"`steppers.{label}.grid`")
+        steppers[label] = (t["stepper"], grid)
+    steps = _toml.positive_int(cfg.get("steps", 500), "`steps`")
+    seeds = _toml.positive_int(cfg.get("seeds", 5), "`seeds`")
+    target = _toml.number(cfg.get("target", 1e-4), "`target`")
+    if not (math.isfinite(target) and target > 0):
+        raise OptbenchError(
+            f"`target` (={target!r}) must be a finite number > 0: a run reaches it when its loss "
+            "is within target of the problem's minimum."
+        )
     return {
         "problems": problems,
         "steppers": steppers,
-        "steps": cfg.get("steps", 500),
-        "seeds": cfg.get("seeds", 5),
-        "target": float(cfg.get("target", 1e-4)),
+        "steps": steps,
+        "seeds": seeds,
+        "target": float(target),
     }
 
 

@@ -52,6 +52,9 @@ LECTURE_LR: dict[str, dict[str, float]] = {
 }
 
 
+TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "surface",
@@ -129,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from optbench._errors import OptbenchError
-    from optbench.render._style import FORMATS, check_positive, style
+    from optbench.render._style import FORMATS, check_positive, check_size, style
 
     # Validate every option before computing or writing anything.
     if args.format not in FORMATS:
@@ -146,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     for name in ("fps", "duration"):
         check_positive(name, getattr(args, name))
-    check_positive("size", args.size, integer=True)
+    check_size(args.size)
     if args.steps <= 0:
         raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
     start = _start(args.start)
@@ -166,8 +169,8 @@ def run(args: argparse.Namespace) -> int:
         surface.check_point(start, "--start")
     specs = args.steppers or lecture_steppers(surface)
     at = surface.initial(start, args.seed)  # where rates in units of eta_max are read off
-    for s in specs:  # every spec checked before anything is written
-        resolve_stepper(s, surface, at)
+    for s in specs:  # every spec checked before anything is written; (label, spec) from a TOML
+        resolve_stepper(s[1] if isinstance(s, tuple) else s, surface, at)
     out = output_dir(args.out or Path("optbench-out") / surface.name)
 
     runs = optbench.race(surface, specs, args.steps, start=start, key=args.seed)
@@ -210,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
         surface,
         command="race",
         extra={
-            "specs": specs,
+            "specs": [s[1] if isinstance(s, tuple) else s for s in specs],
             "format": args.format,
             "fps": args.fps,
             "duration": args.duration,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -29,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dtype", default="float32", help="float32 or float64")
     parser.add_argument("--resume", action="store_true", help="reuse finished chunks in DIR/chunks")
     parser.add_argument("--top", type=int, default=5, help="best configurations to print")
+    parser.add_argument(
+        "--label", help="the sweep's name in plots and run.json (default: the stepper's label)"
+    )
     parser.add_argument("-o", "--out", default="sweep-out", help="output folder")
 
 
@@ -79,9 +84,14 @@ def run(args: argparse.Namespace) -> int:
         raise OptbenchError(f"`--seeds` (={args.seeds}) must be an integer >= 1.")
     if args.steps < 1:
         raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
+    if args.top < 1:
+        raise OptbenchError(
+            f"`--top` (={args.top}) must be a positive integer: how many of the best "
+            "configurations to print."
+        )
     problem = problem_from(args.problem, args.model, args.batch)
     # check everything before anything is written: a one-step sweep validates all input
-    sweep(problem, args.stepper, grid, 1, 1, dtype=args.dtype, progress=False)
+    sweep(problem, args.stepper, grid, 1, 1, dtype=args.dtype, progress=False, label=args.label)
     out = output_dir(args.out)
     res = sweep(
         problem,
@@ -90,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         args.steps,
         args.seeds,
         dtype=args.dtype,
+        label=args.label,
         checkpoint_dir=output_dir(Path(out) / "chunks"),
         resume=args.resume,
     )
@@ -106,11 +117,11 @@ def run(args: argparse.Namespace) -> int:
     varied = [k for k, v in grid.items() if len(v) > 1]
     x = "lr" if "lr" in varied else (varied[0] if varied else next(iter(grid)))
     plots.sensitivity(
-        {res.meta["stepper"]: res},
+        {res.meta["label"]: res},
         out / "sensitivity.png",
         hparam=x,
         eta_max=eta_max,
-        title=f"{res.meta['stepper']} on {res.meta['problem'].get('name')}",
+        title=f"{res.meta['label']} on {res.meta['problem'].get('name')}",
     )
     if len(varied) >= 2:
         y = next(k for k in varied if k != x)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -169,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
         "steps": steps,
         "seed": args.seed,
         "diverged_at": traj.diverged_at,
+        "diverged_kind": traj.diverged_kind,
         "best_epoch": best,
         "stop_epoch": stop,
         "final": {k: final(k, -1) for k in ep if k != "step"},
@@ -200,6 +203,12 @@ def run(args: argparse.Namespace) -> int:
     if "val_acc" in ep:
         kept = f", validation accuracy {100 * ep['val_acc'][best]:.1f}% there"
     stopped = f", early stop at {stop}" if stop < args.epochs else ""
+    if traj.diverged:
+        epoch = -(-traj.diverged_at // problem.steps_per_epoch)
+        print(
+            f"diverged at step {traj.diverged_at} (epoch {epoch}, {traj.diverged_kind}): the run "
+            "froze at its last good step, and the figures below are from there."
+        )
     print(
         f"{title}: {', '.join(acc + loss)} after {args.epochs} epochs "
         f"(best epoch {best}{kept}{stopped}); "

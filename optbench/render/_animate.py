@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from optbench._errors import OptbenchError
 from optbench.render._gif import stream_gif, write_mp4, write_png
-from optbench.render._style import FORMATS, check_positive, contour_values, style
+from optbench.render._style import FORMATS, check_positive, check_size, contour_values, style
 
 TAIL_BANDS = 5
 
@@ -348,7 +348,7 @@ def _view_end(p: np.ndarray, upto: int, lo: np.ndarray, hi: np.ndarray) -> tuple
 def _cut_at_mark(p: np.ndarray, t: Any, b: np.ndarray, lo: np.ndarray, hi: np.ndarray):
     """The path as drawn, and its mark (None for a run that did not diverge).
 
-    A diverged run is marked at its iterate of step ``diverged_at`` (where the runner froze it)
+    A diverged run is marked at its last good iterate (where the runner froze it)
     or, when that lies outside the view, where the path left the view for good: on the step out
     of the last iterate it showed in the view. The drawn path ends there; its head waits on the
     edge until step ``diverged_at``, when the mark replaces it."""
@@ -534,7 +534,7 @@ def animate(
     """
     style(theme, lang)
     check_positive("fps", fps)
-    check_positive("size", size, integer=True)
+    check_size(size)
     if duration is not None:
         check_positive("duration", duration)
     path = Path(path)

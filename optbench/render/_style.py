@@ -87,6 +87,19 @@ def check_positive(name: str, value: Any, integer: bool = False) -> None:
         raise OptbenchError(f"`{name}` (={value!r}) must be {kind}.")
 
 
+MIN_SIZE = 120  # pixels: below this the axes' labels leave no room for the plot
+
+
+def check_size(size: Any) -> None:
+    """A picture side: an integer number of pixels, at least :data:`MIN_SIZE`."""
+    check_positive("size", size, integer=True)
+    if size < MIN_SIZE:
+        raise OptbenchError(
+            f"`size` (={size!r}) must be at least {MIN_SIZE} pixels: smaller leaves no room for "
+            "the plot beside its labels."
+        )
+
+
 def contour_values(z: np.ndarray, floor: float | None) -> tuple[np.ndarray, np.ndarray, bool]:
     """(values, levels, log): contour levels that suit the range; log-spaced when it spans decades.
 

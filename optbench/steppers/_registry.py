@@ -6,8 +6,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import OptbenchError, closest, unknown
-from .._names import signature_defaults
+from .._errors import OptbenchError, unknown
+from .._names import check_keywords, signature_defaults
 from ._base import Stepper
 
 _FACTORIES: dict[str, Callable[..., Any]] = {}
@@ -55,27 +55,9 @@ def get(name: str, **hparams: Any) -> Stepper:
     Unknown names and unknown hyperparameter names raise an error with the closest suggestion.
     """
     make = factory(name)
-    sig = inspect.signature(make)
-    has_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
-    if not has_var_kw:
-        known = list(sig.parameters)
-        for key in hparams:
-            if key not in known:
-                hint = closest(key, known)
-                did = f" Did you mean {hint!r}?" if hint else ""
-                raise OptbenchError(
-                    f"stepper {name!r} has no hyperparameter {key!r}; "
-                    f"it takes {', '.join(known)}.{did}"
-                )
-        missing = [
-            k
-            for k, p in sig.parameters.items()
-            if p.default is inspect.Parameter.empty
-            and k not in hparams
-            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        ]
-        if missing:
-            raise OptbenchError(
-                f"stepper {name!r} needs {', '.join(missing)}, e.g. {name}:{missing[0]}=0.01."
-            )
+    missing = check_keywords(make, hparams, f"stepper {name!r}")
+    if missing:
+        raise OptbenchError(
+            f"stepper {name!r} needs {', '.join(missing)}, e.g. {name}:{missing[0]}=0.01."
+        )
     return make(**hparams)

@@ -83,7 +83,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         is frozen: after that the run's iterate and state are never read again (its loss record,
         best and final value stop at ``div_at``). ``kept`` (None without ``record``) is the
         iterate kept for the trajectory, the runner's frozen one: x_t while the run is alive and
-        x_t's coordinates pass the rule.
+        x_t passes the rule, else the last iterate that did.
         """
         st = make(hp)
         loss, grads = value_and_grad(xs)
@@ -99,7 +99,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         updates, new_state = st.update(grads, state, xs, value=loss)
         new_xs = tuple((x + u).astype(x.dtype) for x, u in zip(xs, updates))
         if kept is not None:
-            kept = tuple(jnp.where(alive & inb, x, k) for x, k in zip(xs, kept))
+            kept = tuple(jnp.where(alive & good, x, k) for x, k in zip(xs, kept))
         return new_xs, new_state, div_at, kind, last, best, kept
 
     def run(hp, x0, limits, records):

@@ -15,23 +15,24 @@ from .._spec import Eta, parse_eta
 _RANGE = re.compile(r"^([^:]+):([^:]+):([^:]+)(?::(lin|log))?$")
 
 
-def _number(text: str, what: str) -> float:
+def _number(text: str, what: str, where: str = "`--grid`") -> float:
     try:
         return float(text)
     except ValueError:
-        raise OptbenchError(f"`--grid` value {text!r} in {what!r} is not a number.") from None
+        raise OptbenchError(f"{where} value {text!r} in {what!r} is not a number.") from None
 
 
-def _value(text: str, what: str) -> float | Eta:
+def _value(text: str, what: str, where: str = "`--grid`") -> float | Eta:
     """A number, or a rate in units of the problem's curvature (``0.5eta_max``)."""
-    eta = parse_eta(text, f"`--grid` value for {what!r}")
-    return eta if eta is not None else _number(text, what)
+    eta = parse_eta(text, f"{where} value for {what!r}")
+    return eta if eta is not None else _number(text, what, where)
 
 
-def parse_grid(text: str) -> dict[str, np.ndarray]:
+def parse_grid(text: str, where: str = "`--grid`") -> dict[str, np.ndarray]:
     """``"lr=1e-4:1:41:log,b1=0.8,0.9,0.99"`` -> ``{"lr": 41 log-spaced values, "b1": [...]}``.
 
     A value is a list ``a,b,c`` or a range ``start:stop:count[:lin|log]`` (both ends included).
+    ``where`` names the text in error messages (a TOML file's grid names its table).
     """
     items: dict[str, list[str]] = {}
     current = None
@@ -40,40 +41,40 @@ def parse_grid(text: str) -> dict[str, np.ndarray]:
             current, _, part = (s.strip() for s in part.partition("="))
             if not current.isidentifier():
                 raise OptbenchError(
-                    f"`--grid` (={text!r}) has {current!r} where a hyperparameter name goes."
+                    f"{where} (={text!r}) has {current!r} where a hyperparameter name goes."
                 )
             if current in items:
-                raise OptbenchError(f"`--grid` (={text!r}) names {current!r} twice.")
+                raise OptbenchError(f"{where} (={text!r}) names {current!r} twice.")
             items[current] = []
         if current is None or not part:
             raise OptbenchError(
-                f"`--grid` (={text!r}) must look like lr=1e-4:1:41:log,b1=0.8,0.9,0.99."
+                f"{where} (={text!r}) must look like lr=1e-4:1:41:log,b1=0.8,0.9,0.99."
             )
         items[current].append(part)
-    return {name: _values(name, parts) for name, parts in items.items()}
+    return {name: _values(name, parts, where) for name, parts in items.items()}
 
 
-def _values(name: str, parts: list[str]) -> Any:
+def _values(name: str, parts: list[str], where: str = "`--grid`") -> Any:
     """One hyperparameter's values: an array, or a list of :class:`Eta` for rates in units."""
     m = _RANGE.match(parts[0]) if len(parts) == 1 else None
     if m:
-        lo, hi = _value(m[1], name), _value(m[2], name)
+        lo, hi = _value(m[1], name, where), _value(m[2], name, where)
         unit = {getattr(v, "unit", None) for v in (lo, hi)}
         if len(unit) > 1:
             raise OptbenchError(
-                f"`--grid` range for {name!r} (={parts[0]!r}) mixes units; write both ends "
+                f"{where} range for {name!r} (={parts[0]!r}) mixes units; write both ends "
                 "as numbers or both in the same unit, e.g. 0.1eta_max:2eta_max:20."
             )
         unit = unit.pop()
         if unit is not None:
             lo, hi = lo.factor, hi.factor
-        count = _number(m[3], name)
+        count = _number(m[3], name, where)
         if count != int(count) or count < 1:
-            raise OptbenchError(f"`--grid` count {m[3]!r} for {name!r} must be a positive integer.")
+            raise OptbenchError(f"{where} count {m[3]!r} for {name!r} must be a positive integer.")
         if m[4] == "log":
             if lo <= 0 or hi <= 0:
                 raise OptbenchError(
-                    f"`--grid` log range for {name!r} needs positive ends, got {lo}:{hi}."
+                    f"{where} log range for {name!r} needs positive ends, got {lo}:{hi}."
                 )
             values = np.logspace(np.log10(lo), np.log10(hi), int(count))
         else:
@@ -81,10 +82,9 @@ def _values(name: str, parts: list[str]) -> Any:
         return values if unit is None else [Eta(float(f), unit) for f in values]
     if any(":" in p for p in parts):
         raise OptbenchError(
-            f"`--grid` range for {name!r} (={','.join(parts)!r}) must be "
-            "start:stop:count[:lin|log]."
+            f"{where} range for {name!r} (={','.join(parts)!r}) must be start:stop:count[:lin|log]."
         )
-    values = [_value(p, name) for p in parts]
+    values = [_value(p, name, where) for p in parts]
     return values if any(isinstance(v, Eta) for v in values) else np.array(values)
 
 

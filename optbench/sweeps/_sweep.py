@@ -26,8 +26,9 @@ import numpy as np
 from .._cache import CompileCache
 from .._errors import OptbenchError
 from .._memory import sweep_pool
-from .._names import callable_name, signature_defaults
+from .._names import callable_name, check_keywords, signature_defaults
 from .._run import (
+    TransformFactory,
     _stepper_key,
     check_dtype,
     check_label,
@@ -135,6 +136,7 @@ def sweep(
 
         name, base = parse_spec(stepper, "stepper", rich=True)
         make = _steppers.factory(name)
+        check_keywords(make, base, f"stepper {name!r}")  # the grid supplies the rest
     elif getattr(stepper, "factory", None) is not None:
         name, base, make = stepper.name, dict(stepper.hparams), stepper.factory
     else:
@@ -213,11 +215,21 @@ def sweep(
     for k in names:
         if bad_values[k]:
             ok &= ~np.isin(cols[k], np.array(sorted(bad_values[k])))
+    every = list(invalid)
     invalid = {
         m: None for m in invalid if any(str(v) in m for vs in bad_values.values() for v in vs)
     }
     if proto is None:
+        about_fixed = [m for m in every if m not in invalid]  # the spec's own values are bad
+        if about_fixed:
+            raise OptbenchError(about_fixed[0])
         raise OptbenchError(f"`grid` has no valid configuration of {name!r}: {next(iter(invalid))}")
+    text = {k: v for k, v in fixed.items() if isinstance(v, str)}
+    if text and isinstance(make, TransformFactory):
+        from ..testing._resolve import try_one_step
+
+        # optax takes text and fails inside the run
+        try_one_step(proto, text, name)  # a one-sentence error naming the text
     numeric, static = split_hparams(proto)
     for k in grid:
         if k in static:

@@ -25,7 +25,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._errors import OptbenchError, closest
+from .._errors import OptbenchError
+from .._names import check_keywords
 
 TORCH_MISSING = "torch is not installed; `pip install torch` to compare against torch.optim."
 
@@ -271,20 +272,6 @@ def check_hparams(
     fn: Callable, hparams: dict[str, Any], where: str, skip: tuple[str, ...] = ()
 ) -> None:
     """A one-sentence error for keywords ``fn`` does not accept, or required ones missing."""
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return
-    ps = {k: p for k, p in sig.parameters.items() if k not in skip}
-    if any(p.kind is p.VAR_KEYWORD for p in ps.values()):
-        return
-    known = [k for k, p in ps.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    for key in hparams:
-        if key not in known:
-            hint = closest(key, known)
-            did = f" Did you mean {hint!r}?" if hint else ""
-            takes = f"it takes {', '.join(known)}" if known else "it takes none"
-            raise OptbenchError(f"{where} has no hyperparameter {key!r}; {takes}.{did}")
-    missing = [k for k in known if ps[k].default is inspect.Parameter.empty and k not in hparams]
+    missing = check_keywords(fn, hparams, where, skip)
     if missing:
         raise OptbenchError(f"{where} needs {', '.join(missing)}, e.g. {where}:{missing[0]}=0.01.")

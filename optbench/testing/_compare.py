@@ -100,8 +100,10 @@ def drive(
                 kind = int(rule.coords(limits, new))
                 if kind:
                     div, new = t + 1, None
-            elif alive:
+            elif alive:  # x_t is bad: the run freezes at the last good iterate, x_{t-1}
                 div, kind = t, loss_code
+                if t > 0:
+                    x = xs[-1] = xs[-2]
             ok = alive and loss_code == 0
             losses.append(loss if ok or not losses else losses[-1])
             gnorms.append(float(np.linalg.norm(g)) if alive else 0.0)
@@ -111,6 +113,7 @@ def drive(
         final = float(surface.value(jnp.asarray(x)))
         if div is None and int(rule.loss(limits, final)):  # the last iterate's loss is judged too
             div, kind = steps, int(rule.loss(limits, final))
+            xs[-1] = xs[-2]
     hp = {k: _plain(v) for k, v in adapter.hparams.items()}
     return Trajectory(
         params=np.stack(xs),

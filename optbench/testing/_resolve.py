@@ -165,7 +165,7 @@ def _from_object(obj: Any, params: dict[str, Any], where: str) -> Adapter:
             ) from None
         if hasattr(made, "init") and hasattr(made, "update"):
             if any(isinstance(v, str) for v in params.values()):
-                _try_one_step(made, params, where)
+                try_one_step(made, params, where)
             label = f"{where} ({_hp_text(params)})" if params else where
             return JaxAdapter(made, label=label, name=where, hparams=params)
         if isinstance(made, Adapter):
@@ -179,7 +179,7 @@ def _from_object(obj: Any, params: dict[str, Any], where: str) -> Adapter:
     raise OptbenchError(f"{where} (={obj!r}) is not an optimizer; expected {NOT_AN_OPTIMIZER}.")
 
 
-def _try_one_step(transform: Any, params: dict[str, Any], where: str) -> None:
+def try_one_step(transform: Any, params: dict[str, Any], where: str) -> None:
     """One init and update on a tiny vector, for a factory given text (``learning_rate=abc``):
     optax takes any value and fails only inside the run, after files are written."""
     import jax.numpy as jnp
