@@ -301,11 +301,14 @@ def _select(pred: jax.Array, a: Any, b: Any) -> Any:
     return jax.tree.map(lambda x, y: jnp.where(pred, x, y), a, b)
 
 
-def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = True) -> Callable:
+def trajectory_fn(
+    problem: Any, stepper: Any, steps: int, record_params: bool = True, report_every: int = 0
+) -> Callable:
     """The un-jitted run ``(hparams, x0, key) -> dict of arrays``; jit it, or vmap then jit it.
 
     ``hparams`` holds the stepper's numeric hyperparameters (traced); everything else is
-    compiled in.
+    compiled in. ``report_every`` > 0 calls back to the host every that many steps (the progress
+    line of ``run(progress=True)``; ``jax.debug.callback``).
     """
     numeric, static = split_hparams(stepper)
     factory = getattr(stepper, "factory", None)
@@ -352,6 +355,13 @@ def trajectory_fn(problem: Any, stepper: Any, steps: int, record_params: bool = 
             }
             if record_params:
                 out["params"] = kept
+            if report_every:
+                done = t + 1
+                jax.lax.cond(
+                    done % report_every == 0,
+                    lambda: jax.debug.callback(_report, done),
+                    lambda: None,
+                )
             return (x, state, key, div_at, kind, rec_loss, kept), out
 
         int32 = functools.partial(jnp.array, dtype=jnp.int32)
@@ -400,13 +410,49 @@ def _stepper_key(stepper: Any) -> Hashable:
 
 
 def compiled_run(
-    problem: Any, stepper: Any, steps: int, dtype: str, record_params: bool = True
+    problem: Any,
+    stepper: Any,
+    steps: int,
+    dtype: str,
+    record_params: bool = True,
+    report_every: int = 0,
 ) -> Callable:
     """The jitted run for this (problem, stepper kind, steps, dtype), compiled once and reused."""
-    key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params)
+    key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params, report_every)
     return _COMPILED.get(
-        key, lambda: jax.jit(trajectory_fn(problem, stepper, steps, record_params))
+        key,
+        lambda: jax.jit(trajectory_fn(problem, stepper, steps, record_params, report_every)),
     )
+
+
+_REPORTING: list[Any] = [None]  # the progress line of the run now computing, and its unit
+
+
+def _report(done: Any) -> None:
+    """Called back from inside a compiled run every ``report_every`` steps (run(progress=))."""
+    bar, per = _REPORTING[0] or (None, 1)
+    if bar is not None:
+        bar.update(int(done) // per)
+
+
+@contextlib.contextmanager
+def _reporting(problem: Any, steps: int, label: str, progress: bool | None):
+    """``report_every`` for the compiled run (0: no progress line) while its line is shown:
+    epochs for a network, hundredths of the run on a surface."""
+    from ._progress import Progress, wanted
+
+    if not wanted(progress):
+        yield 0
+        return
+    per = int(getattr(problem, "steps_per_epoch", 0) or max(1, steps // 100))
+    unit = "epochs" if getattr(problem, "steps_per_epoch", 0) else "steps"
+    total = steps // per
+    with Progress(total, unit if unit == "epochs" else f"x{per} steps", label, show=True) as bar:
+        _REPORTING[0] = (bar, per)
+        try:
+            yield per
+        finally:
+            _REPORTING[0] = None
 
 
 def hparam_arrays(stepper: Any, dtype: str) -> dict[str, jax.Array]:
@@ -432,6 +478,7 @@ def run(
     dtype: str = "float32",
     record_params: bool = True,
     label: str | None = None,
+    progress: bool | None = False,
 ) -> Trajectory:
     """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default
     if None).
@@ -449,6 +496,8 @@ def run(
       label: the run's name in legends and files; by default the stepper's label, which names
         its variant and every hyperparameter that differs from its default (an object without a
         label is named by what it is, e.g. the optax transforms it chains).
+      progress: a progress line on stderr while the compiled run computes (epochs of a network,
+        hundredths of the run on a surface); None shows it when stderr is a terminal.
 
     Returns:
       A :class:`Trajectory`. A diverging run does not raise: it freezes and records ``diverged_at``.
@@ -475,9 +524,11 @@ def run(
         return dataclasses.replace(t, label=check_label(label) or t.label)
     with dtype_context(dtype):
         x0 = jax.tree.map(lambda a: jnp.asarray(a, dtype=dtype), x0_np)
-        fn = compiled_run(problem, stepper, steps, dtype, record_params)
-        out = fn(hparam_arrays(stepper, dtype), x0, jax.random.PRNGKey(int(key)))
-        out = jax.tree.map(np.asarray, out)
+        name = check_label(label) or getattr(stepper, "label", None) or stepper_name(stepper)
+        with _reporting(problem, steps, name, progress) as every:
+            fn = compiled_run(problem, stepper, steps, dtype, record_params, every)
+            out = fn(hparam_arrays(stepper, dtype), x0, jax.random.PRNGKey(int(key)))
+            out = jax.tree.map(np.asarray, out)
     div = int(out["diverged_at"])
     hp = {k: to_python(v) for k, v in (getattr(stepper, "hparams", {}) or {}).items()}
     extras = problem.extras(out) if hasattr(problem, "extras") else {}
@@ -489,7 +540,7 @@ def run(
         grad_norm=out["grad_norm"],
         update_norm=out["update_norm"],
         diverged_at=None if div < 0 else div,
-        label=check_label(label) or getattr(stepper, "label", "") or stepper_name(stepper),
+        label=name,
         stepper=getattr(stepper, "name", "") or "custom",
         hparams=hp,
         problem=problem.describe(),

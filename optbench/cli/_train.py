@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     resolve_stepper(args.stepper, problem, problem.initial(None, args.seed))
     out = output_dir(args.out)
     steps = args.epochs * problem.steps_per_epoch
-    traj = run_problem(problem, args.stepper, steps, key=args.seed)
+    traj = run_problem(problem, args.stepper, steps, key=args.seed, progress=None)
     ex = traj.extras
     ep, best, stop = ex["per_epoch"], ex["best_epoch"], ex["stop_epoch"]
     title = f"{problem.model.name} · {problem.data.name} · {traj.label}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from types import ModuleType
 
 from optbench._errors import unknown
 from optbench._io import output_dir, write_text
+from optbench._progress import Progress, quiet
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,20 @@ def build(
     chosen = select(only)
     out = output_dir(out)
     done = []
-    for scene in chosen:
-        t0 = time.perf_counter()
-        files = scene.render(out, quick)
-        done.append((scene, files))
-        log(
-            f"{scene.number:2d} {scene.name:<24s} {time.perf_counter() - t0:5.1f} s  "
-            + ", ".join(f.name for f in files)
-        )
+    # one progress line for the scenes (on a terminal); the commands inside a scene show none
+    with Progress(len(chosen), "scenes", "gallery") as bar:
+        for i, scene in enumerate(chosen):
+            t0 = time.perf_counter()
+            with quiet():
+                files = scene.render(out, quick)
+            done.append((scene, files))
+            bar.clear()
+            log(
+                f"{scene.number:2d} {scene.name:<24s} {time.perf_counter() - t0:5.1f} s  "
+                + ", ".join(f.name for f in files)
+            )
+            sys.stdout.flush()
+            bar.update(i + 1)
     written = [f for _, files in done for f in files]
     if not only:
         written.append(write_text(out / "README.md", readme(done, out)))

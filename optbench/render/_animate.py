@@ -29,6 +29,7 @@ from matplotlib.path import Path as MplPath
 from PIL import Image, ImageDraw, ImageFont
 
 from optbench._errors import OptbenchError
+from optbench._progress import Progress
 from optbench.render._gif import stream_gif, write_mp4, write_png
 from optbench.render._style import FORMATS, check_positive, check_size, contour_values, style
 
@@ -350,8 +351,8 @@ def _cut_at_mark(p: np.ndarray, t: Any, b: np.ndarray, lo: np.ndarray, hi: np.nd
 
     A diverged run is marked at its last good iterate (where the runner froze it)
     or, when that lies outside the view, where the path left the view for good: on the step out
-    of the last iterate it showed in the view. The drawn path ends there; its head waits on the
-    edge until step ``diverged_at``, when the mark replaces it."""
+    of the last iterate it showed in the view. The drawn path ends there; its head, out of view
+    until then, is replaced by the mark at step ``diverged_at``."""
     div = getattr(t, "diverged_at", None)
     if div is None:
         return np.clip(p, lo, hi), None
@@ -515,6 +516,7 @@ def animate(
     show_formula: bool = False,
     tail: int = 40,
     resolution: int = 200,
+    progress: bool | None = None,
 ) -> Path:
     """Animate trajectories on a 2-D surface; write ``path`` (.gif, .mp4 or .png) and return it.
 
@@ -531,6 +533,9 @@ def animate(
       panels: one panel per trajectory, all on the same contour.
       show_formula: put each stepper's update rule in the legend.
       tail: how many past frames each path's fading tail shows.
+      resolution: grid points per side of the contour.
+      progress: a progress line on stderr, frames drawn and the time left (default: when stderr
+        is a terminal).
     """
     style(theme, lang)
     check_positive("fps", fps)
@@ -607,7 +612,14 @@ def animate(
         counter.paint(frame, f"{words['step']} {k}")
         return frame
 
-    if fmt != "gif":
-        frames = [draw(j)[..., :3].copy() for j in range(len(shown))]
-        return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
-    return stream_gif(path, len(shown), draw, fps)
+    with Progress(len(shown), "frames", path.name, show=progress) as bar:
+
+        def counted(j: int) -> np.ndarray:  # frames drawn, in whatever order (palette first)
+            frame = draw(j)
+            bar.update(bar.done + 1)
+            return frame
+
+        if fmt != "gif":
+            frames = [counted(j)[..., :3].copy() for j in range(len(shown))]
+            return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
+        return stream_gif(path, len(shown), counted, fps)

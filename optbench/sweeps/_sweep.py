@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +26,7 @@ from .._cache import CompileCache
 from .._errors import OptbenchError
 from .._memory import sweep_pool
 from .._names import callable_name, check_keywords, signature_defaults
+from .._progress import Progress
 from .._run import (
     TransformFactory,
     _stepper_key,
@@ -73,14 +73,6 @@ def _chunk_size(steps: int, dim: int, record: bool, n: int, devices: int) -> int
     return -(-size // devices) * devices
 
 
-def _progress(done: int, total: int, stream) -> None:
-    width = 30
-    fill = int(width * done / total)
-    stream.write(f"\rsweep [{'#' * fill}{'.' * (width - fill)}] {done}/{total} chunks")
-    stream.write("\n" if done == total else "")
-    stream.flush()
-
-
 def sweep(
     problem: Any,
     stepper: Any,
@@ -110,7 +102,8 @@ def sweep(
       chunk_size: runs per compiled call (default: what fits in ~256 MB).
       checkpoint_dir: write each finished chunk there; with ``resume=True`` finished chunks of the
         same sweep are read back instead of rerun.
-      progress: a chunk progress bar on stderr (default: when stderr is a terminal).
+      progress: a progress line on stderr, runs done and the time left, updated chunk by chunk
+        (default: when stderr is a terminal).
       label: the sweep's name in plots, reports and ``meta['label']``; by default the stepper's
         name and every fixed hyperparameter that differs from its default (``adam (b2=0.99)``).
 
@@ -299,7 +292,6 @@ def sweep(
             ).encode()
         ).hexdigest()[:16]
     ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    show = sys.stderr.isatty() if progress is None else progress
 
     f_known = getattr(problem, "min_value", None)
     with dtype_context(dtype):
@@ -353,6 +345,7 @@ def sweep(
             else jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("runs"))
         )
         parts = []
+        bar = Progress(n, "runs", "sweep", show=progress)  # by runs, with the time left
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
             if path is not None and resume and path.exists():
@@ -439,8 +432,8 @@ def sweep(
                     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
                         np.savez(fh, **{k: np.asarray(v) for k, v in part.items()})
                 parts.append(part)
-            if show:
-                _progress(c + 1, n_chunks, sys.stderr)
+            bar.update((c + 1) * size)
+        bar.close()
     res = _assemble(
         label,
         parts,
