@@ -165,6 +165,7 @@ def check_sweeps(p: Page) -> None:
     table = p.outputs[2]
     assert table.startswith("|") and "SGD" in table and "Adam" in table
     assert "rosenbrock" in table and "himmelblau" in table
+    assert "2 the best lr (0.1) is the largest value\n" in out
 
 
 def check_testing(p: Page) -> None:

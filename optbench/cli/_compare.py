@@ -57,6 +57,8 @@ def read_config(path: str) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     import numpy as np
 
     from optbench._io import output_dir, write_text
@@ -108,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
         out / "profile.png",
         title=f"performance profile: steps to f_min + {cfg['target']:g}",
     )
+    warnings = cmp.warnings()
+    if warnings:
+        lines += ["## Warnings", "", *(f"- {w}" for w in warnings), ""]
     lines += [
         "## Run-length ECDF",
         "",
@@ -120,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
     ]
     write_text(out / "report.md", "\n".join(lines))
     print(cmp.table())
+    for w in warnings:
+        print(f"optbench: warning: {w}", file=sys.stderr)
     print(f"wrote {out}/report.md")
     return 0
 

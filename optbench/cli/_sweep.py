@@ -106,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for msg in res.meta["invalid"]:
         print(f"optbench: skipped: {msg}", file=sys.stderr)
+    res.meta["warnings"] = res.warnings()
+    for msg in res.meta["warnings"]:
+        print(f"optbench: warning: {msg}", file=sys.stderr)
     res.to_csv(out / "results.csv", wall_time=False)  # deterministic bytes; times in run.json
     eta_max = None
     if res.meta["stepper"] == "sgd" and hasattr(problem, "fn") and "lr" in grid:

@@ -58,6 +58,10 @@ class Comparison:
             )
         return "\n".join(lines)
 
+    def warnings(self) -> list[str]:
+        """Each sweep's :meth:`SweepResult.warnings`, prefixed with its problem and stepper."""
+        return [f"{p} / {s}: {w}" for (p, s), res in self.sweeps.items() for w in res.warnings()]
+
 
 def _ci(v: tuple[float, float, float], fmt: str = ".3g") -> str:
     mean, lo, hi = v

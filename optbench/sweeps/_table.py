@@ -204,6 +204,49 @@ class SweepResult:
         i = int(np.argmin(scores))
         return {"hparams": keys[i], "rows": groups[i], "mean_final_loss": float(scores[i])}
 
+    def warnings(self) -> list[str]:
+        """What a careful reader of this sweep should be told, one sentence each (empty when
+        nothing): seeds that all gave the same run, a best configuration on the edge of the grid,
+        a grid where most runs diverged."""
+        out = []
+        ran = self.kind != "invalid"
+        n_seeds = len(np.unique(self.seed[ran]))
+        if n_seeds > 1:
+            # runs that differ only by their seed: one group per (configuration, start)
+            keys = np.stack([*(self.hparams[k] for k in self.hparams), self.start], axis=1)[ran]
+            _, group = np.unique(keys, axis=0, return_inverse=True)
+            group = group.ravel()
+            final = np.nan_to_num(self.final_loss[ran], nan=np.inf)
+            lo = np.full(group.max() + 1, np.inf)
+            hi = np.full(group.max() + 1, -np.inf)
+            np.minimum.at(lo, group, final)
+            np.maximum.at(hi, group, final)
+            if np.array_equal(lo, hi):
+                out.append(
+                    f"the {n_seeds} seeds of every configuration gave the same final loss: the "
+                    "problem is noiseless from a fixed start, so each interval is a single "
+                    "point; use one seed, or add gradient noise or several starts."
+                )
+        best = self.best()
+        if np.isfinite(best["mean_final_loss"]):
+            for name, value in best["hparams"].items():
+                values = np.unique(self.hparams[name])
+                if len(values) >= 3 and value in (values[0], values[-1]):
+                    side = "smallest" if value == values[0] else "largest"
+                    out.append(
+                        f"the best {name} ({value:g}) is the {side} value of the grid: extend "
+                        "the grid beyond it, the optimum may lie outside."
+                    )
+        failed = self.failed[ran]
+        if ran.any() and failed.mean() > 0.5:
+            kinds, counts = np.unique(self.kind[ran][failed], return_counts=True)
+            how = ", ".join(f"{c} {k}" for k, c in zip(kinds, counts))
+            out.append(
+                f"{failed.mean():.0%} of the runs diverged ({how}): most of the grid lies past "
+                "the stable values; narrow it to see the rest in detail."
+            )
+        return out
+
     def groups(self) -> tuple[list[dict[str, float]], list[np.ndarray]]:
         """The distinct configurations, in grid order, and the row indices of each."""
         names = list(self.hparams)
