@@ -82,10 +82,12 @@ def test_train_reads_its_options_with_dashes_or_underscores(tmp_path):
     assert problem["batch_size"] is None and problem["n_train"] == 150  # "full": the whole set
 
 
-def test_the_example_slide_runs_with_overrides(tmp_path):
+def test_the_example_slide_runs_with_overrides(tmp_path, capsys):
     example = Path(__file__).parent.parent / "examples" / "slide_race.toml"
     argv = ["race", "--config", str(example), "--steps", "40", "--format", "png", "--size", "200"]
     assert main([*argv, "-o", str(tmp_path)]) == 0
+    said = capsys.readouterr().out.splitlines()[2]
+    assert said.split() == "GD at 1.05 eta_max diverged at step 27 (left the window)".split()
     rec = json.loads((tmp_path / "run.json").read_text())
     got = [(s["label"], s["diverged_kind"]) for s in rec["steppers"]]
     assert got == [
