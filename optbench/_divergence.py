@@ -21,7 +21,9 @@ Coordinates, in this order:
    the edge of its window, heavy ball at 99% of its stability bound with beta = 0.9 reaches
    1.9); a power of two, so the limits are exact whichever way XLA fuses them.
 
-The loss, then: ``"nan"`` or ``"inf"`` when it is not finite, and ``"blow-up"`` when it has run
+The loss, then: ``"nan"`` or ``"inf"`` when it is not finite, or when a coordinate of the
+gradient at the iterate is (an adaptive stepper's zero-safe division would otherwise turn a NaN
+gradient into a zero update and the run would stall unflagged), and ``"blow-up"`` when it has run
 away, :math:`|f_t - m| > F \\cdot \\max(|f_0 - m|, s)` with ``F = LOSS_FACTOR`` (:math:`10^6`),
 :math:`m` the problem's ``min_value`` (0 when unknown), :math:`f_0` the loss at the start and
 :math:`s` the problem's ``loss_scale`` (``LOSS_SCALE`` = 1 when it has none).
@@ -126,13 +128,19 @@ class Rule:
             code = _first(code, xp.where(out, WINDOW, NONE), xp)
         return xp.asarray(code, dtype=xp.int32)
 
-    def loss(self, limits: dict[str, Any], f: Any) -> Any:
-        """The code of an iterate whose loss is ``f`` (0: fine)."""
+    def loss(self, limits: dict[str, Any], f: Any, grads: Any = None) -> Any:
+        """The code of an iterate whose loss is ``f`` and gradient ``grads`` (0: fine; the
+        gradient, a pytree, when there is one: NaN or inf in it is ``"nan"`` or ``"inf"``)."""
         xp = self.xp
+        nan, inf = xp.isnan(f), xp.isinf(f)
+        if grads is not None:
+            leaves = jax.tree.leaves(grads)
+            nan = nan | _any([xp.any(xp.isnan(g)) for g in leaves], xp)
+            inf = inf | _any([xp.any(xp.isinf(g)) for g in leaves], xp)
         code = xp.where(
-            xp.isnan(f),
-            NAN,
-            xp.where(xp.isinf(f), INF, xp.where(xp.abs(f - self.ref) > limits["loss"], BLOW_UP, 0)),
+            inf,
+            INF,
+            xp.where(nan, NAN, xp.where(xp.abs(f - self.ref) > limits["loss"], BLOW_UP, 0)),
         )
         return xp.asarray(code, dtype=xp.int32)
 

@@ -38,7 +38,8 @@ class Trajectory:
         pytree of such stacks, or None when parameters were not recorded.
       loss: ``(steps + 1,)`` the loss at each iterate (for a noisy or minibatch problem, the loss
         the stepper saw at that step; the last entry is the full loss at the final iterate).
-      grad_norm: ``(steps,)`` the norm of the gradient the stepper received at each step.
+      grad_norm: ``(steps,)`` the norm of the gradient the stepper received at each step (0 from
+        the step the run diverged at, so a NaN gradient is never recorded).
       update_norm: ``(steps,)`` the norm of each applied update.
       diverged_at: None, or the first step whose iterate failed the divergence rule of
         :mod:`optbench._divergence` (a NaN or infinite loss or coordinate, a blow-up of the loss or
@@ -329,7 +330,7 @@ def trajectory_fn(
             key, sub = jax.random.split(key)
             loss, grads = problem.loss_and_grad(x, t, sub)
             alive = div_at < 0
-            loss_code = rule.loss(limits, loss)
+            loss_code = rule.loss(limits, loss, grads)
             loss_ok = loss_code == 0
             if record_params:  # x_t joins the record while it is good, else the last good one
                 kept = _select(alive & loss_ok, x, kept)
@@ -350,7 +351,9 @@ def trajectory_fn(
             rec_loss = jnp.where(alive & loss_ok, loss, last_loss)
             out = {
                 "loss": rec_loss,
-                "grad_norm": jnp.where(alive, _tree_norm(grads), 0.0).astype(rec_loss.dtype),
+                "grad_norm": jnp.where(alive & loss_ok, _tree_norm(grads), 0.0).astype(
+                    rec_loss.dtype
+                ),
                 "update_norm": jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype),
             }
             if record_params:

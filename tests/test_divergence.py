@@ -110,9 +110,9 @@ def test_nan_and_inf_kinds(sqrt_surface):
     t = optbench.run(sqrt_surface, "sgd:lr=1.0", 8)
     assert (t.diverged_at, t.diverged_kind) == (2, "nan")  # the loss at x_2 (sqrt of x < 0)
     np.testing.assert_array_equal(t.params[2:], np.broadcast_to([0.5, -1.0], (7, 2)))  # x_1
-    # an infinite gradient at x = 0 sends the next iterate to -inf
+    # the gradient of sqrt(x) at x = 0 is infinite: the start itself is judged bad
     t = optbench.run(sqrt_surface, "sgd:lr=1.0", 8, start=[0.0, 1.0])
-    assert (t.diverged_at, t.diverged_kind) == (1, "inf")
+    assert (t.diverged_at, t.diverged_kind) == (0, "inf")
     assert np.all(np.isfinite(t.params)) and np.all(t.params[1:] == t.params[0])
 
 
@@ -297,3 +297,18 @@ def test_the_legend_keeps_the_start_and_the_minimum_clear():
     handles = ax.get_legend().legend_handles
     naive = ax.legend(handles, [t.label for t in runs], loc="upper left", fontsize=8)
     assert naive.get_window_extent(renderer).contains(*points[0])
+
+
+def test_a_nan_gradient_is_divergence_for_every_stepper():
+    # Ackley's gradient at its minimum (0, 0) is 0/0: NaN. Adaptive steppers divide by a
+    # zero-safe root and would turn it into a zero update, a run that never moves and is never
+    # flagged; the rule judges the gradient with the loss, so every stepper stops at step 0
+    specs = ["sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam", "adamw", "adagrad"]
+    for spec in specs:
+        t = optbench.run("ackley", f"{spec}:lr=0.01", 5, start=[0.0, 0.0])
+        assert (t.diverged_at, t.diverged_kind) == (0, "nan"), spec
+        assert np.all(t.grad_norm == 0) and np.all(t.params == 0), spec  # nothing NaN recorded
+    res = optbench.sweep("ackley", "adam", {"lr": [0.01, 0.1]}, 5, starts=[[0.0, 0.0]])
+    assert res.kind.tolist() == ["nan", "nan"] and res.diverged_at.tolist() == [0, 0]
+    d = testing.drive("adam:lr=0.01", "ackley", 5, start=[0.0, 0.0])
+    assert (d.diverged_at, d.diverged_kind) == (0, "nan")

@@ -90,7 +90,7 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         alive = div_at < 0
         at_code = jnp.where(t > 0, rule.coords(lim, xs), 0)
         inb = at_code == 0
-        code = jnp.where(inb, rule.loss(lim, loss), at_code)
+        code = jnp.where(inb, rule.loss(lim, loss, grads), at_code)
         good = code == 0
         div_at = jnp.where(alive & ~good, t, div_at)
         kind = jnp.where(alive, code, kind)

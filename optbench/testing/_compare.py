@@ -94,7 +94,7 @@ def drive(
             loss, g = grad_fn(jnp.asarray(x), jnp.int32(t), sub)
             loss, g = float(loss), np.asarray(g)
             new, alive = None, div is None
-            loss_code = int(rule.loss(limits, loss))
+            loss_code = int(rule.loss(limits, loss, g))
             if alive and loss_code == 0:
                 new = np.asarray(adapter.step(g, loss), dtype=dtype)
                 kind = int(rule.coords(limits, new))
@@ -106,7 +106,7 @@ def drive(
                     x = xs[-1] = xs[-2]
             ok = alive and loss_code == 0
             losses.append(loss if ok or not losses else losses[-1])
-            gnorms.append(float(np.linalg.norm(g)) if alive else 0.0)
+            gnorms.append(float(np.linalg.norm(g)) if ok else 0.0)
             unorms.append(float(np.linalg.norm(new - x)) if new is not None else 0.0)
             x = new if new is not None else x
             xs.append(x)
