@@ -105,20 +105,118 @@ def _function_key(fn: types.FunctionType, depth: int) -> Hashable:
 
 def _globals_key(fn: types.FunctionType, depth: int) -> Hashable:
     """The module-level values ``fn`` reads that are not modules or classes (those are fixed)."""
+    return tuple((name, value_key(value, depth)) for name, value in _globals_read(fn))
+
+
+def stable_digest(obj: Any) -> str:
+    """A hex digest of what ``obj`` computes, the same in every process: for names of files that
+    a later process reads back (a sweep's checkpoints).
+
+    Like :func:`value_key`, but a function is digested by its code, defaults, closed-over values
+    and the plain globals it reads even when it is defined at a module's top level (a user's file
+    may have changed between two runs), and objects by their class and attributes. Raises
+    :class:`Unkeyable` for an object whose value cannot be read (one without attributes that is not
+    a number, string, container, array, function, class or module).
+    """
+    h = hashlib.sha256()
+    _feed(h, obj, 0)
+    return h.hexdigest()[:16]
+
+
+def _feed(h: Any, obj: Any, depth: int) -> None:
+    if depth > _DEPTH:
+        raise Unkeyable("nested too deeply")
+    d = depth + 1
+
+    def put(*parts: Any) -> None:
+        h.update(repr(parts).encode())
+
+    if isinstance(obj, _SIMPLE):
+        put(type(obj).__name__, repr(obj))
+    elif isinstance(obj, np.generic):
+        put("np", obj.dtype.str, repr(obj.item()))
+    elif isinstance(obj, types.FunctionType) and _from_library(obj):
+        top = sys.modules.get(obj.__module__.partition(".")[0])
+        put("library function", fn_name(obj), getattr(top, "__version__", ""))
+    elif isinstance(obj, types.FunctionType):
+        put("function", fn_name(obj))
+        _feed(h, obj.__code__, d)
+        for part in (obj.__defaults__, obj.__kwdefaults__):
+            _feed(h, part, d)
+        for cell in obj.__closure__ or ():
+            try:
+                _feed(h, cell.cell_contents, d)
+            except ValueError:
+                put("empty")
+        for name, value in _globals_read(obj):
+            put("global", name)
+            _feed(h, value, d)
+    elif isinstance(obj, types.CodeType):
+        put("code", obj.co_code, obj.co_names, obj.co_varnames, obj.co_freevars)
+        for const in obj.co_consts:
+            _feed(h, const, d)
+    elif isinstance(obj, types.MethodType):
+        _feed(h, obj.__func__, d)
+        _feed(h, obj.__self__, d)
+    elif isinstance(obj, (tuple, list)):
+        put(type(obj).__qualname__, len(obj))
+        for v in obj:
+            _feed(h, v, d)
+    elif isinstance(obj, dict):
+        put("dict", len(obj))
+        for k in sorted(obj, key=repr):
+            put(repr(k))
+            _feed(h, obj[k], d)
+    elif isinstance(obj, (set, frozenset)):
+        put("set", sorted(stable_digest(v) for v in obj))
+    elif isinstance(obj, types.ModuleType):
+        put("module", obj.__name__)
+    elif isinstance(obj, type):
+        put("type", obj.__module__, obj.__qualname__)
+    elif hasattr(obj, "shape") and hasattr(obj, "dtype") and hasattr(obj, "__array__"):
+        arr = np.ascontiguousarray(np.asarray(obj))
+        put("array", arr.shape, arr.dtype.str)
+        h.update(arr.tobytes())
+    elif hasattr(obj, "__dict__"):
+        put("object", type(obj).__module__, type(obj).__qualname__)
+        _feed(h, dict(vars(obj)), d)
+    else:
+        raise Unkeyable(f"cannot read the value of a {type(obj).__name__}")
+
+
+def _from_library(fn: types.FunctionType) -> bool:
+    """Whether ``fn`` is optbench's or an installed package's (named with its version, not read:
+    its code changes only with the version)."""
+    import sysconfig
+    from pathlib import Path
+
+    if fn.__module__ == "optbench" or fn.__module__.startswith("optbench."):
+        return True
+    file = getattr(sys.modules.get(fn.__module__), "__file__", None)
+    if file is None:
+        return False
+    where = Path(file).resolve()
+    roots = {sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib", "platstdlib")}
+    return any(where.is_relative_to(Path(r).resolve()) for r in roots)
+
+
+def fn_name(fn: Any) -> str:
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}"
+
+
+def _globals_read(fn: types.FunctionType) -> list[tuple[str, Any]]:
+    """The module-level values ``fn`` reads that are not modules or classes (those are fixed)."""
     names: set[str] = set()
     stack = [fn.__code__]
     while stack:
         code = stack.pop()
         names.update(code.co_names)
         stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    out = []
-    for name in sorted(names):
-        if name in fn.__globals__:
-            value = fn.__globals__[name]
-            if isinstance(value, (types.ModuleType, type)):
-                continue
-            out.append((name, value_key(value, depth)))
-    return tuple(out)
+    return [
+        (name, fn.__globals__[name])
+        for name in sorted(names)
+        if name in fn.__globals__ and not isinstance(fn.__globals__[name], (types.ModuleType, type))
+    ]
 
 
 class CompileCache:

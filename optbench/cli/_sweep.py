@@ -16,7 +16,8 @@ TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "problem",
-        help="a surface (rosenbrock, himmelblau:...) or a data set name (trained with --model)",
+        help="a surface (rosenbrock, himmelblau:..., path/to/file.py:function) or a data set "
+        "name (trained with --model)",
     )
     parser.add_argument("stepper", help="NAME[:key=value,...] (the fixed hyperparameters)")
     parser.add_argument(
@@ -43,7 +44,7 @@ def problem_from(text: str, model: str, batch: int | None):
     from optbench._errors import OptbenchError, unknown
 
     name = text.partition(":")[0]
-    if name in surfaces.names():
+    if name in surfaces.names() or ".py:" in text:  # a catalog surface or path/to/file.py:fn
         return surfaces.get_spec(text)
     if name in networks.names():
         return networks.problem(model, text, batch_size=batch)
@@ -106,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for msg in res.meta["invalid"]:
         print(f"optbench: skipped: {msg}", file=sys.stderr)
+    for msg in res.meta["recomputed"]:
+        print(f"optbench: warning: {msg}.", file=sys.stderr)
     res.meta["warnings"] = res.warnings()
     for msg in res.meta["warnings"]:
         print(f"optbench: warning: {msg}", file=sys.stderr)

@@ -22,7 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._cache import CompileCache
+from .._cache import CompileCache, Unkeyable, stable_digest
 from .._errors import OptbenchError
 from .._memory import sweep_pool
 from .._names import callable_name, check_keywords, signature_defaults
@@ -73,6 +73,89 @@ def _chunk_size(steps: int, dim: int, record: bool, n: int, devices: int) -> int
     return -(-size // devices) * devices
 
 
+# -- checkpoints: chunk files named by everything that determines their numbers -------------------
+def _signature(problem, name, make, base, grid, steps, seeds, starts, dtype, size, record) -> str:
+    """What determines a sweep's chunks, as a digest the same in every process: the problem's
+    function (its code, constants and the values it reads, not only its name), the stepper's
+    factory, every hyperparameter, the grid, the starts, the budget and the layout of chunks."""
+    from .. import __version__
+
+    try:
+        what = stable_digest([problem.cache_key(), make, base])
+    except Unkeyable:  # a value that cannot be read: the sweep is named by what it shows
+        what = repr(problem.describe()) + name + repr(sorted(base))
+    return hashlib.sha256(
+        json.dumps(
+            [
+                "chunks-4",
+                __version__,
+                what,
+                problem.describe(),
+                name,
+                {k: np.asarray(v).tolist() for k, v in grid.items()},
+                steps,
+                seeds,
+                [np.asarray(x).tolist() for x in starts if x is not None],
+                dtype,
+                size,
+                record,
+            ],
+            default=repr,
+        ).encode()
+    ).hexdigest()[:16]
+
+
+def _open_checkpoints(ckpt, sig, problem, name, steps, seeds, resume) -> None:
+    """Make ``ckpt`` this sweep's: remove what a killed run left half-written, refuse to resume
+    another sweep's chunks, and start afresh (the old chunks removed) when not resuming."""
+    from .._io import output_dir, write_text
+
+    output_dir(ckpt)
+    for debris in ckpt.glob(".chunk_*.part.npz"):  # a run killed while writing a chunk
+        debris.unlink(missing_ok=True)
+    manifest = ckpt / "sweep.json"
+    this = {"signature": sig, "problem": problem.describe(), "stepper": name, "steps": steps}
+    this["seeds"] = seeds
+    ours = f"chunk_{sig}_"
+    theirs = [p for p in ckpt.glob("chunk_*.npz") if not p.name.startswith(ours)]
+    if resume and theirs:
+        try:
+            other = json.loads(manifest.read_text())
+            said = f"{other['problem'].get('name')}, {other['stepper']}, {other['steps']} steps"
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            said = "another sweep"
+        raise OptbenchError(
+            f"`checkpoint_dir` (={str(ckpt)!r}) holds the chunks of a different sweep ({said}), "
+            "not of this one; resume into that sweep's own folder, or run without resume to "
+            "start over."
+        )
+    for old in theirs if not resume else []:
+        old.unlink(missing_ok=True)
+    write_text(manifest, json.dumps(this, indent=2, default=str) + "\n")
+
+
+def _chunk_keys(fast: bool, searched: bool, keep: bool, record: bool) -> set[str]:
+    keys = {"first", "final", "best", "diverged_at", "code", "wall", "chunk_wall"}
+    keys.add("hits" if fast and searched else "run_min")
+    return keys | ({"loss"} if keep else set()) | ({"params"} if record else set())
+
+
+def _load_chunk(path: Path, keys: set[str], m: int) -> dict[str, np.ndarray] | str:
+    """A finished chunk read back, or why it cannot be used (a truncated or foreign file)."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:
+            part = {k: f[k] for k in f.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        return f"is unreadable ({type(err).__name__}: {err})"
+    if set(part) != keys:
+        return f"holds {sorted(part)}, not the records of this sweep"
+    if len(part["final"]) != m:
+        return f"holds {len(part['final'])} runs, not {m}"
+    return part
+
+
 def sweep(
     problem: Any,
     stepper: Any,
@@ -119,6 +202,14 @@ def sweep(
     dtype = check_dtype(dtype)
     if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
         raise OptbenchError(f"`seeds` (={seeds!r}) must be an integer >= 1.")
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
+        raise OptbenchError(
+            f"`chunk_size` (={chunk_size!r}) must be a positive integer: runs per compiled call."
+        )
     at = problem.initial(None, 0)  # where rates in units of eta_max are read off the Hessian
     curvature = Curvature(problem, at)
     known = None
@@ -272,26 +363,13 @@ def sweep(
     n_chunks = -(-n // size) if n else 0
     record = keep_trajectories and isinstance(first, np.ndarray)
     sig = None
-    if checkpoint_dir is not None:  # names the chunk files; hashing the grid costs ~10 ms
-        sig = hashlib.sha256(
-            json.dumps(
-                [
-                    "chunks-3",
-                    problem.describe(),
-                    name,
-                    {k: repr(v) for k, v in base.items()},
-                    {k: v.tolist() for k, v in grid.items()},
-                    steps,
-                    seeds,
-                    [np.asarray(x).tolist() for x in start_list if x is not None],
-                    dtype,
-                    size,
-                    record,
-                ],
-                default=repr,
-            ).encode()
-        ).hexdigest()[:16]
     ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    recomputed: list[str] = []
+    if ckpt is not None:  # names the chunk files; hashing the grid costs ~10 ms
+        sig = _signature(
+            problem, name, make, base, grid, steps, seeds, start_list, dtype, size, record
+        )
+        _open_checkpoints(ckpt, sig, problem, name, steps, seeds, resume)
 
     f_known = getattr(problem, "min_value", None)
     with dtype_context(dtype):
@@ -348,9 +426,17 @@ def sweep(
         bar = Progress(n, "runs", "sweep", show=progress)  # by runs, with the time left
         for c in range(n_chunks):
             path = ckpt / f"chunk_{sig}_{c:05d}.npz" if ckpt else None
+            m = len(run_idx[c * size : (c + 1) * size])
+            loaded = None
             if path is not None and resume and path.exists():
-                with np.load(path) as f:
-                    parts.append({k: f[k] for k in f.files})
+                loaded = _load_chunk(
+                    path, _chunk_keys(fast, searched, keep_trajectories, record), m
+                )
+                if isinstance(loaded, str):  # unreadable: said, and computed again
+                    recomputed.append(f"checkpoint {str(path)!r} {loaded}; computed it again")
+                    loaded = None
+            if loaded is not None:
+                parts.append(loaded)
             else:
                 idx = run_idx[c * size : (c + 1) * size]
                 pad = np.concatenate([idx, np.full(size - len(idx), idx[-1])])
@@ -459,6 +545,7 @@ def sweep(
     }
     if given or units:
         res.meta["units"] = {**given, **units}
+    res.meta["recomputed"] = recomputed
     return res
 
 
