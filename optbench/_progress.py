@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from . import _interrupts
+
 _QUIET = [0]  # depth of quiet() blocks
 
 
@@ -76,6 +78,7 @@ class Progress:
         return text
 
     def update(self, done: int) -> None:
+        _interrupts.check()  # a Ctrl-C swallowed on the way stops the work here
         done = min(max(int(done), self.done), self.total)
         self.done = done
         now = time.perf_counter()

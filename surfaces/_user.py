@@ -37,6 +37,11 @@ def _load_module(path: Path):
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as err:  # the file called sys.exit(): not a surface file
+        raise OptbenchError(
+            f"surface file {str(path)!r} called sys.exit({err.code!r}) while loading; a surface "
+            "file should only define functions."
+        ) from None
     except Exception as err:  # noqa: BLE001 - the user's file failed; say so in one line
         first = str(err).splitlines()[0] if str(err) else ""
         raise OptbenchError(

@@ -497,7 +497,7 @@ OPTION_CASES = [
     case(
         "race-out-is-a-file",
         ["race", "quadratic", "sgd:lr=0.1", "--steps", "1", "-o", "bowl.py"],
-        "output directory 'bowl.py' cannot be created",
+        "output directory 'bowl.py' is a file, not a folder.",
         files={"bowl.py": BOWL},
     ),
     case(
@@ -511,7 +511,8 @@ OPTION_CASES = [
     case(
         "check-dtype-float16",
         check(extra=("--dtype", "float16")),
-        "argument --dtype: invalid choice: 'float16' (choose from 'float64', 'float32')",
+        "argument --dtype: invalid choice 'float16'; did you mean 'float64'? Known: float64, "
+        "float32.",
     ),
     case(
         "check-atol-negative",
@@ -526,19 +527,20 @@ OPTION_CASES = [
     case(
         "lr-method",
         ["lr", "rosenbrock", "--method", "exakt"],
-        "argument --method: invalid choice: 'exakt'",
+        "argument --method: invalid choice 'exakt'; did you mean 'exact'? Known: auto, exact, "
+        "power, lecun.",
     ),
     case(
         "list-unknown-section",
         ["list", "stepers"],
-        "argument section: invalid choice: 'stepers' (choose from 'surfaces', 'steppers', "
-        "'networks')",
+        "argument section: invalid choice 'stepers'; did you mean 'steppers'? Known: surfaces, "
+        "steppers, networks.",
     ),
     case("list-extra-argument", ["list", "steppers", "extra"], "unrecognized arguments: extra"),
     case(
         "unknown-command",
         ["racee"],
-        "argument COMMAND: invalid choice: 'racee' (choose from 'race', 'list',",
+        "argument COMMAND: invalid choice 'racee'; did you mean 'race'? Known: race, list, lr,",
     ),
     case(
         "gallery-unknown-scene",
@@ -762,9 +764,15 @@ NETWORK_CASES = [
         "`patience` (=0) must be a positive integer",
     ),
     case(
-        "train-theme", train(extra=("--theme", "neon")), "argument --theme: invalid choice: 'neon'"
+        "train-theme",
+        train(extra=("--theme", "neon")),
+        "argument --theme: invalid choice 'neon'. Known: light, dark.",
     ),
-    case("train-lang", train(extra=("--lang", "fr")), "argument --lang: invalid choice: 'fr'"),
+    case(
+        "train-lang",
+        train(extra=("--lang", "fr")),
+        "argument --lang: invalid choice 'fr'. Known: en, ru.",
+    ),
     case(
         "train-seed-text", train(extra=("--seed", "x")), "argument --seed: invalid int value: 'x'"
     ),

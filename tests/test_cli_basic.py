@@ -105,8 +105,14 @@ def test_lr_on_a_user_file(capsys, tmp_path):
             "`--at` (='1,2,3') has 3 coordinate(s) but surface 'rosenbrock' is 2-D.",
         ),
         (["lr", "rosenbrock", "--at", "nan,1"], "`--at` (='nan,1') must be finite"),
-        (["lr", "quadratic", "--method", "powr"], "argument --method: invalid choice: 'powr'"),
-        (["list", "surfacs"], "argument section: invalid choice: 'surfacs'"),
+        (
+            ["lr", "quadratic", "--method", "powr"],
+            "argument --method: invalid choice 'powr'; did you mean 'power'?",
+        ),
+        (
+            ["list", "surfacs"],
+            "argument section: invalid choice 'surfacs'; did you mean 'surfaces'?",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(capsys, argv, message):

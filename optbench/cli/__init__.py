@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
 from optbench import __version__
-from optbench._errors import OptbenchError
+from optbench._errors import OptbenchError, closest
 from optbench.cli._toml import allow_config
 from optbench.cli._toml import apply as apply_config
 
@@ -43,6 +44,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is an OptbenchError: one line, exit status 2."""
 
     def error(self, message: str):  # type: ignore[override]
+        m = re.match(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)$", message)
+        if m:  # the close match first, then what is allowed
+            choices = re.findall(r"'([^']*)'", m[3]) or [c.strip() for c in m[3].split(",")]
+            hint = closest(m[2], choices)
+            did = f"; did you mean {hint!r}?" if hint else "."
+            message = f"argument {m[1]}: invalid choice {m[2]!r}{did} Known: {', '.join(choices)}."
         raise OptbenchError(message[0].lower() + message[1:] if message else message)
 
 
@@ -65,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments of ``argv``. A subcommand's positional arguments may come before, between or
+    after its options (``race quadratic --steps 50 sgd adam``), as with most commands."""
+    if argv and argv[0] in parser.commands:
+        args = parser.commands[argv[0]].parse_intermixed_args(argv[1:])
+        args.command = argv[0]
+        return args
+    return parser.parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) -> int:
     """Run the command line with ``argv`` (``sys.argv[1:]`` if None); return the exit status.
 
@@ -75,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parse(parser, argv)
         if args.command is None:
             parser.print_help()
             return 0
@@ -85,13 +102,21 @@ def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) 
 
             configure_command_line()
         module = importlib.import_module(COMMANDS[args.command][0])
-        return int(module.run(args) or 0)
+        from optbench import _interrupts
+        from optbench._io import outputs
+
+        # every file at the end or none; Ctrl-C and SIGTERM stop it, even where swallowed
+        with _interrupts.handled(), outputs():
+            status = int(module.run(args) or 0)
+            _interrupts.check()
+        return status
     except OptbenchError as err:
         print(f"optbench: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("optbench: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        signum = getattr(err, "signum", 2)
+        print("optbench: terminated" if signum == 15 else "optbench: interrupted", file=sys.stderr)
+        return 128 + signum
 
 
 def console_main() -> None:

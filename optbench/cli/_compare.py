@@ -61,16 +61,17 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from optbench._io import output_dir, write_text
+    from optbench._io import check_outputs, output_dir, write_text
     from optbench.sweeps import compare, plots
 
     cfg = read_config(args.config)
+    out = output_dir(args.out)
+    check_outputs(out, ["report.md", "ecdf.png", "profile.png"])
     # validate every problem, stepper and grid on one-step sweeps before anything is written
     compare(cfg["problems"], cfg["steppers"], 1, 1, progress=False)
     cmp = compare(
         cfg["problems"], cfg["steppers"], cfg["steps"], cfg["seeds"], target=cfg["target"]
     )
-    out = output_dir(args.out)
     labels = list(cfg["steppers"])
     lines = [
         "# Optimizer comparison",

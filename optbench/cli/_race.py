@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
 
     import optbench
     from optbench import render
-    from optbench._io import output_dir
+    from optbench._io import check_outputs, output_dir
     from optbench._run import resolve_stepper
     from optbench.render._files import write_json
 
@@ -172,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
     for s in specs:  # every spec checked before anything is written; (label, spec) from a TOML
         resolve_stepper(s[1] if isinstance(s, tuple) else s, surface, at)
     out = output_dir(args.out or Path("optbench-out") / surface.name)
+    check_outputs(out, [f"race.{args.format}", "convergence.png", "trajectories.csv", "run.json"])
 
     runs = optbench.race(surface, specs, args.steps, start=start, key=args.seed)
     eta_max = None

@@ -31,6 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=int, default=None, help="minibatch size for a data set")
     parser.add_argument("--dtype", default="float32", help="float32 or float64")
     parser.add_argument("--resume", action="store_true", help="reuse finished chunks in DIR/chunks")
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        help="runs per compiled call, each kept in DIR/chunks as it finishes (default: what fits "
+        "in about 256 MB)",
+    )
     parser.add_argument("--top", type=int, default=5, help="best configurations to print")
     parser.add_argument(
         "--label", help="the sweep's name in plots and run.json (default: the stepper's label)"
@@ -77,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from optbench._errors import OptbenchError
-    from optbench._io import output_dir, write_text
+    from optbench._io import check_outputs, output_dir, write_text
     from optbench.sweeps import parse_grid, plots, sweep
 
     grid = parse_grid(args.grid)
@@ -85,15 +92,21 @@ def run(args: argparse.Namespace) -> int:
         raise OptbenchError(f"`--seeds` (={args.seeds}) must be an integer >= 1.")
     if args.steps < 1:
         raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise OptbenchError(
+            f"`--chunk-size` (={args.chunk_size}) must be a positive integer: runs per "
+            "compiled call."
+        )
     if args.top < 1:
         raise OptbenchError(
             f"`--top` (={args.top}) must be a positive integer: how many of the best "
             "configurations to print."
         )
     problem = problem_from(args.problem, args.model, args.batch)
+    out = output_dir(args.out)
+    check_outputs(out, ["results.csv", "run.json", "sensitivity.png", "heatmap.png"])
     # check everything before anything is written: a one-step sweep validates all input
     sweep(problem, args.stepper, grid, 1, 1, dtype=args.dtype, progress=False, label=args.label)
-    out = output_dir(args.out)
     res = sweep(
         problem,
         args.stepper,
@@ -102,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         args.seeds,
         dtype=args.dtype,
         label=args.label,
+        chunk_size=args.chunk_size,
         checkpoint_dir=output_dir(Path(out) / "chunks"),
         resume=args.resume,
     )

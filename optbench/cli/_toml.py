@@ -41,6 +41,8 @@ def load(path: str, what: str) -> dict[str, Any]:
         raise OptbenchError(f"`{what}` (={path!r}) cannot be read: {err.strerror}.") from None
     except tomllib.TOMLDecodeError as err:
         raise OptbenchError(f"`{what}` (={path!r}) is not valid TOML: {err}.") from None
+    except UnicodeDecodeError:
+        raise OptbenchError(f"`{what}` (={path!r}) is not a text file (TOML is UTF-8).") from None
 
 
 def check_keys(table: dict[str, Any], allowed: Iterable[str], where: str) -> None:
@@ -267,7 +269,9 @@ def apply(
     if args.config:
         cfg = load(args.config, "--config")
         sub.set_defaults(**config_defaults(sub, cfg, args.config))
-        args = parser.parse_args(argv)
+        from optbench.cli import parse
+
+        args = parse(parser, argv)
     missing = [d for d in args._required if getattr(args, d, None) is None]
     if missing:
         actions = _actions(sub)

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     from optbench import networks
     from optbench._errors import OptbenchError
-    from optbench._io import output_dir, write_text
+    from optbench._io import check_outputs, output_dir, write_text
     from optbench._run import resolve_stepper
     from optbench._run import run as run_problem
     from optbench.networks import _pictures, _plots
@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     # anything is written; the run resolves the spec again and records the units
     resolve_stepper(args.stepper, problem, problem.initial(None, args.seed))
     out = output_dir(args.out)
+    check_outputs(out, ["boundary.gif", "curves.png", "landscape.png", "history.csv", "run.json"])
     steps = args.epochs * problem.steps_per_epoch
     traj = run_problem(problem, args.stepper, steps, key=args.seed, progress=None)
     ex = traj.extras

@@ -29,9 +29,17 @@ from matplotlib.path import Path as MplPath
 from PIL import Image, ImageDraw, ImageFont
 
 from optbench._errors import OptbenchError
+from optbench._io import check_path
 from optbench._progress import Progress
 from optbench.render._gif import stream_gif, write_mp4, write_png
-from optbench.render._style import FORMATS, check_positive, check_size, contour_values, style
+from optbench.render._style import (
+    FORMATS,
+    check_positive,
+    check_size,
+    check_trajectories,
+    contour_values,
+    style,
+)
 
 TAIL_BANDS = 5
 
@@ -542,12 +550,9 @@ def animate(
     check_size(size)
     if duration is not None:
         check_positive("duration", duration)
-    path = Path(path)
+    path = check_path(path, tuple(f".{f}" for f in FORMATS))
     fmt = path.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise OptbenchError(f"`path` (={str(path)!r}) must end in one of .{', .'.join(FORMATS)}.")
-    if not trajectories:
-        raise OptbenchError("`trajectories` is empty; give at least one trajectory to animate.")
+    trajectories = check_trajectories(trajectories, "animate")
     steps = min(len(t.loss) for t in trajectories) - 1
     n_frames = round(duration * fps) if duration is not None else min(steps + 1, round(8 * fps))
     shown = frame_steps(steps, n_frames) if fmt != "png" else np.array([steps])

@@ -10,10 +10,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from optbench._errors import OptbenchError
-from optbench._io import save_figure
+from optbench._io import check_path, save_figure
 from optbench.render._style import (
     at_floor,
+    check_trajectories,
     linear_threshold,
     log_axis,
     style,
@@ -78,8 +78,8 @@ def convergence(
     times the race's scale), which runs off the edge with its cross on the edge.
     """
     colours, words = style(theme, lang)
-    if not trajectories:
-        raise OptbenchError("`trajectories` is empty; give at least one trajectory to plot.")
+    trajectories = check_trajectories(trajectories, "plot", points=False)
+    check_path(path, (".png",))
     minima = None if surface is None else np.asarray(surface.minima)
     min_value = None if surface is None else surface.min_value
     have_dist = (

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from optbench._io import write_text
+from optbench._io import check_path, write_text
+from optbench.render._style import check_trajectories
 
 
 def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
@@ -19,6 +20,8 @@ def trajectories_csv(trajectories: Sequence[Any], path: str | Path) -> Path:
     hyperparameter (as JSON), the coordinates x0..x{d-1} and the loss (repr floats), then the
     run's ``diverged_at`` and ``diverged_kind`` (the same on each of its rows; empty when it did
     not diverge)."""
+    trajectories = check_trajectories(trajectories, "write")
+    check_path(path)
     d = np.asarray(trajectories[0].params).shape[1]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -135,4 +138,5 @@ def run_record(
 
 
 def write_json(path: str | Path, record: dict[str, Any]) -> Path:
+    check_path(path)
     return write_text(path, json.dumps(record, indent=2, sort_keys=True, default=_plain) + "\n")

@@ -87,6 +87,27 @@ def check_positive(name: str, value: Any, integer: bool = False) -> None:
         raise OptbenchError(f"`{name}` (={value!r}) must be {kind}.")
 
 
+def check_trajectories(trajectories: Any, what: str, points: bool = True) -> list[Any]:
+    """A non-empty list of trajectories (``optbench.run`` results), each with its ``loss`` and, when
+    ``points``, ``params`` of shape ``(steps + 1, d)``; one sentence otherwise."""
+    if isinstance(trajectories, (str, bytes)) or not hasattr(trajectories, "__len__"):
+        raise OptbenchError(
+            f"`trajectories` (={trajectories!r}) must be a list of trajectories (optbench.run or "
+            "optbench.race results)."
+        )
+    if len(trajectories) == 0:
+        raise OptbenchError(f"`trajectories` is empty; give at least one trajectory to {what}.")
+    for i, t in enumerate(trajectories):
+        params = getattr(t, "params", None)
+        if not hasattr(t, "loss") or (points and (params is None or np.ndim(params) != 2)):
+            need = "its loss and its iterates (d coordinates a step)" if points else "its loss"
+            raise OptbenchError(
+                f"`trajectories[{i}]` (={type(t).__name__}) is not a trajectory with {need}: "
+                "give optbench.run or optbench.race results, run with record_params=True."
+            )
+    return list(trajectories)
+
+
 MIN_SIZE = 120  # pixels: below this the axes' labels leave no room for the plot
 
 

@@ -131,7 +131,7 @@ def _open_checkpoints(ckpt, sig, problem, name, steps, seeds, resume) -> None:
         )
     for old in theirs if not resume else []:
         old.unlink(missing_ok=True)
-    write_text(manifest, json.dumps(this, indent=2, default=str) + "\n")
+    write_text(manifest, json.dumps(this, indent=2, default=str) + "\n", now=True)
 
 
 def _chunk_keys(fast: bool, searched: bool, keep: bool, record: bool) -> set[str]:
@@ -515,7 +515,8 @@ def sweep(
                 if path is not None:
                     from .._io import atomic_path
 
-                    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+                    # kept at once, whatever happens after: an interrupted sweep resumes here
+                    with atomic_path(path, now=True) as tmp, open(tmp, "wb") as fh:
                         np.savez(fh, **{k: np.asarray(v) for k, v in part.items()})
                 parts.append(part)
             bar.update((c + 1) * size)

@@ -87,15 +87,22 @@ def _import(head: str, attr: str, spec: str) -> tuple[Any, str]:
     if parts[0] == "torch":
         import_torch()
     n_mod = len(head.split("."))
+    # a module of the working folder is found when nothing installed has its name: installed
+    # packages win (an unrelated optax.py here does not replace optax)
     added = os.getcwd() not in sys.path
     if added:
-        sys.path.insert(0, os.getcwd())
+        sys.path.append(os.getcwd())
     try:
         module, err = None, None
         for i in range(n_mod, 0, -1):
+            name = ".".join(parts[:i])
             try:
-                module = importlib.import_module(".".join(parts[:i]))
+                module = importlib.import_module(name)
                 break
+            except SystemExit as e:
+                raise OptbenchError(
+                    f"importing {name!r} for {spec!r} called sys.exit({e.code!r})."
+                ) from None
             except ModuleNotFoundError as e:
                 err = e
                 if e.name == "torch":
@@ -108,6 +115,11 @@ def _import(head: str, attr: str, spec: str) -> tuple[Any, str]:
                     raise OptbenchError(
                         f"importing {'.'.join(parts[:i])!r} for {spec!r} failed: {e}."
                     ) from None
+            except Exception as e:  # noqa: BLE001 - the user's module failed; say so in one line
+                first = (str(e).splitlines() or [""])[0]
+                raise OptbenchError(
+                    f"importing {name!r} for {spec!r} failed: {type(e).__name__}: {first}"
+                ) from None
         if module is None:
             raise OptbenchError(
                 f"cannot import {parts[0]!r} for {spec!r} ({err}); check the spelling, or that the "
