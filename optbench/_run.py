@@ -259,10 +259,26 @@ def sweepable(spec: str) -> tuple[str, dict[str, Any], Callable[..., Any], list[
     return where, {**defaults, **params}, TransformFactory(obj, where), known
 
 
-def check_steps(steps: Any) -> int:
+MAX_STEPS = 10_000_000  # a recorded run of a 2-D surface at this length takes 0.6 GB
+MAX_SEED = 2**32 - 1  # JAX's PRNG keys hold 32-bit seeds
+
+
+def check_steps(steps: Any, what: str = "steps") -> int:
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
-        raise OptbenchError(f"`steps` (={steps!r}) must be a positive integer.")
+        raise OptbenchError(f"`{what}` (={steps!r}) must be a positive integer.")
+    if steps > MAX_STEPS:
+        raise OptbenchError(
+            f"`{what}` (={steps!r}) must be at most {MAX_STEPS:,}: every step is recorded."
+        )
     return int(steps)
+
+
+def check_seed(seed: Any, what: str = "key") -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise OptbenchError(f"`{what}` (={seed!r}) must be an integer seed from 0 to {MAX_SEED}.")
+    if seed > MAX_SEED:
+        raise OptbenchError(f"`{what}` (={seed!r}) must be an integer seed from 0 to {MAX_SEED}.")
+    return int(seed)
 
 
 def check_dtype(dtype: Any) -> str:
@@ -512,8 +528,7 @@ def run(
     problem = resolve_problem(problem)
     steps = check_steps(steps)
     dtype = check_dtype(dtype)
-    if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
-        raise OptbenchError(f"`key` (={key!r}) must be an integer seed.")
+    key = check_seed(key)
     if hasattr(problem, "check_scalar"):
         problem.check_scalar()
     x0_np = problem.initial(start, key)

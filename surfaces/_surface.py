@@ -58,19 +58,40 @@ class Surface:
         self.name = name or getattr(fn, "__name__", "surface")
         self.formula = formula
         self.params = dict(params or {})
-        self.bounds = np.asarray(bounds, dtype=float)
+        pairs = "must be a sequence of (low, high) pairs of finite numbers with low < high"
+        try:
+            self.bounds = np.asarray(bounds, dtype=float)
+        except (TypeError, ValueError):
+            raise OptbenchError(f"`bounds` (={bounds!r}) {pairs}.") from None
         if (
             self.bounds.ndim != 2
             or self.bounds.shape[1] != 2
+            or self.bounds.shape[0] < 1
+            or not np.all(np.isfinite(self.bounds))
             or np.any(self.bounds[:, 0] >= self.bounds[:, 1])
         ):
-            raise OptbenchError(
-                f"`bounds` (={bounds!r}) must be a sequence of (low, high) pairs with low < high."
-            )
+            raise OptbenchError(f"`bounds` (={bounds!r}) {pairs}.")
         self.dim = self.bounds.shape[0]
         self.start = self.check_point(start, "start")
-        minima = np.asarray(minima, dtype=float)
+        given = minima
+        try:
+            minima = np.asarray(minima, dtype=float)
+        except (TypeError, ValueError):
+            minima = np.full(1, np.nan)  # refused below
+        if minima.size and (
+            minima.shape[-1] != self.dim or minima.ndim > 2 or not np.all(np.isfinite(minima))
+        ):
+            raise OptbenchError(
+                f"`minima` (={given!r}) must be points of {self.dim} finite "
+                f"coordinates, like the {self.dim}-D bounds."
+            )
         self.minima = minima.reshape(-1, self.dim) if minima.size else np.zeros((0, self.dim))
+        if min_value is not None and (
+            isinstance(min_value, bool)
+            or not isinstance(min_value, (int, float, np.number))
+            or not np.isfinite(min_value)
+        ):
+            raise OptbenchError(f"`min_value` (={min_value!r}) must be a finite number or None.")
         self.min_value = None if min_value is None else float(min_value)
         self.noise = _check_noise(noise)
 

@@ -137,7 +137,7 @@ def test_invalid_values_are_reported_and_the_rest_runs():
     [
         ({"lrr": [0.1]}, r"'sgd' does not have; it takes lr\. Did you mean 'lr'"),
         ({}, "non-empty mapping"),
-        ({"lr": []}, "non-empty list"),
+        ({"lr": []}, "non-empty flat list of finite numbers"),
     ],
 )
 def test_bad_grids(grid, match):

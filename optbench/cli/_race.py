@@ -150,8 +150,10 @@ def run(args: argparse.Namespace) -> int:
     for name in ("fps", "duration"):
         check_positive(name, getattr(args, name))
     check_size(args.size)
-    if args.steps <= 0:
-        raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
+    from optbench._run import check_seed, check_steps
+
+    check_steps(args.steps, "--steps")
+    check_seed(args.seed, "--seed")
     start = _start(args.start)
 
     import optbench

@@ -90,8 +90,9 @@ def run(args: argparse.Namespace) -> int:
     grid = parse_grid(args.grid)
     if args.seeds < 1:
         raise OptbenchError(f"`--seeds` (={args.seeds}) must be an integer >= 1.")
-    if args.steps < 1:
-        raise OptbenchError(f"`--steps` (={args.steps}) must be a positive integer.")
+    from optbench._run import check_steps
+
+    check_steps(args.steps, "--steps")
     if args.chunk_size is not None and args.chunk_size < 1:
         raise OptbenchError(
             f"`--chunk-size` (={args.chunk_size}) must be a positive integer: runs per "

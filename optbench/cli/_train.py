@@ -79,13 +79,14 @@ def run(args: argparse.Namespace) -> int:
     from optbench import networks
     from optbench._errors import OptbenchError
     from optbench._io import check_outputs, output_dir, write_text
-    from optbench._run import resolve_stepper
+    from optbench._run import MAX_STEPS, check_seed, resolve_stepper
     from optbench._run import run as run_problem
     from optbench.networks import _pictures, _plots
     from optbench.networks._history import history_csv
 
     if args.epochs < 1:
         raise OptbenchError(f"`--epochs` (={args.epochs}) must be a positive integer.")
+    check_seed(args.seed, "--seed")
     if args.frames < 2:
         raise OptbenchError(f"`--frames` (={args.frames}) must be at least 2.")
     problem = networks.problem(
@@ -102,9 +103,14 @@ def run(args: argparse.Namespace) -> int:
     # checked (rates in units of eta_max read off the Hessian at the initial weights) before
     # anything is written; the run resolves the spec again and records the units
     resolve_stepper(args.stepper, problem, problem.initial(None, args.seed))
+    steps = args.epochs * problem.steps_per_epoch
+    if steps > MAX_STEPS:
+        raise OptbenchError(
+            f"`--epochs` (={args.epochs}) makes {steps:,} steps of {problem.steps_per_epoch} an "
+            f"epoch; at most {MAX_STEPS:,} are recorded."
+        )
     out = output_dir(args.out)
     check_outputs(out, ["boundary.gif", "curves.png", "landscape.png", "history.csv", "run.json"])
-    steps = args.epochs * problem.steps_per_epoch
     traj = run_problem(problem, args.stepper, steps, key=args.seed, progress=None)
     ex = traj.extras
     ep, best, stop = ex["per_epoch"], ex["best_epoch"], ex["stop_epoch"]

@@ -64,6 +64,13 @@ def _paths(trajectories: Sequence[Any]) -> list[np.ndarray]:
 
 def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, start) -> None:
     xs, ys, z = surface.grid(resolution)
+    if not np.isfinite(z).any():
+        lo, hi = surface.bounds[:, 0], surface.bounds[:, 1]
+        window = " x ".join(f"[{a:g}, {b:g}]" for a, b in zip(lo, hi))
+        raise OptbenchError(
+            f"surface {surface.name!r} has no finite value in its window {window}: there is "
+            "nothing to draw (its NaN and inf regions are left blank where some values are finite)."
+        )
     values, levels, _ = contour_values(z, surface.min_value)
     ax.contourf(xs, ys, values, levels=levels, cmap=colours["cmap"], extend="both")
     ax.contour(xs, ys, values, levels=levels[::2], colors=colours["contour"], linewidths=0.5)

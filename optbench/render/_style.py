@@ -75,8 +75,8 @@ def style(theme: str, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 def check_positive(name: str, value: Any, integer: bool = False) -> None:
     ok = (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, (bool, np.bool_))
         and np.isfinite(value)
         and value > 0
     )
@@ -111,13 +111,21 @@ def check_trajectories(trajectories: Any, what: str, points: bool = True) -> lis
 MIN_SIZE = 120  # pixels: below this the axes' labels leave no room for the plot
 
 
+MAX_SIZE = 4096  # pixels: a 4K slide; a frame of 4096 x 4096 RGBA takes 64 MB
+
+
 def check_size(size: Any) -> None:
-    """A picture side: an integer number of pixels, at least :data:`MIN_SIZE`."""
+    """A picture side: an integer number of pixels from :data:`MIN_SIZE` to :data:`MAX_SIZE`."""
     check_positive("size", size, integer=True)
     if size < MIN_SIZE:
         raise OptbenchError(
             f"`size` (={size!r}) must be at least {MIN_SIZE} pixels: smaller leaves no room for "
             "the plot beside its labels."
+        )
+    if size > MAX_SIZE:
+        raise OptbenchError(
+            f"`size` (={size!r}) must be at most {MAX_SIZE} pixels (a 4K slide); larger frames "
+            "take hundreds of MB each."
         )
 
 

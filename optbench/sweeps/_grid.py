@@ -133,10 +133,13 @@ def check_grid(grid: Any, stepper_name: str, known: list[str]) -> dict[str, np.n
                 f"`grid` names {name!r}, which stepper {stepper_name!r} does not have; "
                 f"it takes {', '.join(known)}.{did}"
             )
-        arr = np.atleast_1d(np.asarray(values, dtype=float))
-        if arr.ndim != 1 or arr.size == 0:
+        try:
+            arr = np.atleast_1d(np.asarray(values, dtype=float))
+        except (TypeError, ValueError):
+            arr = np.zeros((0,))  # ragged, or text: refused below
+        if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
             raise OptbenchError(
-                f"`grid[{name!r}]` (={values!r}) must be a non-empty list of numbers."
+                f"`grid[{name!r}]` (={values!r}) must be a non-empty flat list of finite numbers."
             )
         out[name] = arr
     return out

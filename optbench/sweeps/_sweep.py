@@ -67,6 +67,26 @@ class PeakSwept:
         return st._replace(hparams={**st.hparams, **peaks}, factory=self)
 
 
+MAX_RUNS = 10_000_000  # runs in one sweep: the table's columns alone take a few GB beyond
+
+
+def _check_starts(problem: Any, starts: Any, first: Any) -> list[np.ndarray]:
+    """Start points ``(k, d)`` as a list, or one sentence."""
+    shape = np.shape(first)
+    try:
+        arr = np.asarray(starts, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.full((1, 0), np.nan)
+    if arr.ndim == len(shape):
+        arr = arr[None]
+    if arr.shape[1:] != shape or arr.shape[0] == 0 or not np.all(np.isfinite(arr)):
+        raise OptbenchError(
+            f"`starts` (={starts!r}) must be start points of shape {shape}, as a (k, "
+            f"{', '.join(map(str, shape))}) array of finite numbers."
+        )
+    return list(arr)
+
+
 def _chunk_size(steps: int, dim: int, record: bool, n: int, devices: int) -> int:
     per_run = (steps + 1) * (3 + (dim if record else 0)) * 4
     size = max(1, min(n, (256 << 20) // per_run))
@@ -254,6 +274,13 @@ def sweep(
             "(no default)."
         )
     names = list(grid)
+    n_runs = int(np.prod([len(v) for v in grid.values()], dtype=float) * seeds)
+    n_runs *= 1 if starts is None else max(1, int(np.size(starts) // max(1, np.size(at))))
+    if n_runs > MAX_RUNS:
+        raise OptbenchError(
+            f"the sweep has {n_runs:.3g} runs (grid x seeds x starts); at most {MAX_RUNS:,} runs "
+            "fit in one sweep: split it, or thin the grid."
+        )
     # the cartesian product as columns, first name slowest (as itertools.product)
     cols = dict(zip(names, (a.ravel() for a in np.meshgrid(*grid.values(), indexing="ij"))))
     n_cfg = len(cols[names[0]])
@@ -322,11 +349,7 @@ def sweep(
             )
 
     first = problem.initial(None, 0)
-    start_list = (
-        [None]
-        if starts is None
-        else list(np.asarray(starts, dtype=float).reshape(-1, *np.shape(first)))
-    )
+    start_list = [None] if starts is None else _check_starts(problem, starts, first)
     x0_cache: dict[tuple[int, int], Any] = {}
 
     def x0_of(s: int, k: int) -> Any:
