@@ -152,3 +152,36 @@ def test_planted_adam_bug_and_torch_adam():
     assert testing.assert_same(
         testing.adapt(torch.optim.Adam, lr=0.01), make_adam(), steps=200, atol=1e-12
     ).agree
+
+
+def test_a_diverged_run_is_a_verdict_of_its_own_not_agreement():
+    # both NaN from step 0 (Ackley's gradient at its minimum is 0/0): nothing to compare
+    c = testing.compare("adam:lr=0.01", "rmsprop:lr=0.01", "ackley", steps=5, starts=[0.0, 0.0])
+    assert (c.agree, c.verdict, c.compared_steps()) == (False, "diverged", 0)
+    assert c.divergence() == (
+        "diverged: Adam (lr=0.01) diverged at step 0 (nan), RMSprop (lr=0.01, decay=0.99) "
+        "diverged at step 0 (nan); no iterate could be compared."
+    )
+    # both leave the window at step 31 (1.05 eta_max): equal up to there, and no further verdict
+    c = testing.compare("sgd:lr=0.21", make_sgd(0.21), "quadratic", steps=40)
+    assert (c.verdict, c.compared_steps()) == ("diverged", 31)
+    assert c.runs_diverged == ((31, "left the window", 31, "left the window"),)
+    assert np.all(c.abs_diff[0, :31] <= 1e-13) and np.all(c.abs_diff[0, 31:] == 0)
+    # one side only: a student's SGD that returns NaN from its fifth step
+    c = testing.compare(make_sgd(0.1, nan_from=5), "sgd:lr=0.1", "quadratic", steps=10)
+    assert c.verdict == "diverged" and c.runs_diverged[0][:2] == (5, "nan")
+    assert c.divergence().endswith(
+        "diverged at step 5 (nan), SGD (lr=0.1) did not; the 5 iterates before agree within "
+        "atol 1e-10, and none after can be compared."
+    )
+    with pytest.raises(AssertionError, match="^diverged: "):
+        testing.assert_same(make_sgd(0.1, nan_from=5), "sgd:lr=0.1", "quadratic", steps=10)
+
+
+def make_sgd(lr, nan_from=0):
+    def update(params, grads, state):
+        t = 0 if state is None else state
+        new = params - lr * grads
+        return (new * np.nan if nan_from and t + 1 >= nan_from else new), t + 1
+
+    return update

@@ -3,8 +3,9 @@
 TARGET and REFERENCE are optbench steppers (``adam:lr=0.01``), dotted import paths
 (``optax.rprop:learning_rate=0.01``, ``torch.optim.Adam:lr=0.01``) or ``module:attribute[:k=v]``
 for a user's module (see :func:`optbench.testing.resolve`). Prints the largest coordinate difference
-at a few steps up to the first divergence and a verdict; exit status 0 when they agree within the
-tolerance, 1 when not, 2 on bad input.
+at a few steps up to the first divergence and a verdict: agree (exit status 0), disagree (1),
+diverged (1: a run diverged, which step and how; the steps after it are not compared), 2 on bad
+input.
 """
 
 from __future__ import annotations
@@ -72,7 +73,12 @@ def format_report(result, problem: str, lag: int | None) -> str:
     """The table (step, max |difference|, max relative difference) and the verdict."""
     a, b = result.a[0], result.b[0]
     steps = result.abs_diff.shape[1] - 1
-    end = steps if result.agree else result.first_divergence
+    if result.agree:
+        end = steps
+    elif result.first_divergence is not None:
+        end = result.first_divergence
+    else:  # a run diverged: the last step both computed
+        end = max(result.compared_steps(0) - 1, 0)
     lines = [
         f"target     {a.label}",
         f"reference  {b.label}",
@@ -93,6 +99,9 @@ def format_report(result, problem: str, lag: int | None) -> str:
         )
         return "\n".join(lines)
     lines.append(result.divergence())
+    if result.verdict == "diverged":
+        lines.append("diverged")
+        return "\n".join(lines)
     if lag == 1:
         lines.append(
             "diagnosis: on a constant gradient the target's first update is zero and each "

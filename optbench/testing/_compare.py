@@ -173,8 +173,11 @@ class Comparison:
       abs_diff: ``(starts, steps + 1)`` the largest absolute coordinate difference per step.
       rel_diff: ``(starts, steps + 1)`` the largest ``|a - b| / max(|a|, |b|)`` per step (0 where
         both are 0).
-      atol, rtol: the tolerance; first_divergence: the first step exceeding it (None: they agree),
+      atol, rtol: the tolerance; first_divergence: the first step exceeding it (None: none did),
       first_start: the index of the start where it happened.
+      runs_diverged: per start, ``(a's diverged_at, a's kind, b's diverged_at, b's kind)``. Steps
+        from the first divergence of either run on are not compared (their iterates are frozen,
+        not computed), so a run that diverged is a verdict of its own, never agreement.
     """
 
     a: list
@@ -185,10 +188,30 @@ class Comparison:
     rtol: float
     first_divergence: int | None
     first_start: int | None
+    runs_diverged: tuple = ()
 
     @property
     def agree(self) -> bool:
-        return self.first_divergence is None
+        """The iterates agree at every step and neither run diverged."""
+        return self.first_divergence is None and not self.diverged
+
+    @property
+    def diverged(self) -> bool:
+        return any(d[0] is not None or d[2] is not None for d in self.runs_diverged)
+
+    @property
+    def verdict(self) -> str:
+        """``"agree"``, ``"disagree"`` (the iterates differ before any run diverged) or
+        ``"diverged"`` (they agree up to the step where a run diverged)."""
+        if self.first_divergence is not None:
+            return "disagree"
+        return "diverged" if self.diverged else "agree"
+
+    def compared_steps(self, start: int = 0) -> int:
+        """How many iterates of ``start`` were compared: up to either run's divergence."""
+        da, _, db, _ = self.runs_diverged[start] if self.runs_diverged else (None, 0, None, 0)
+        ends = [d for d in (da, db) if d is not None]
+        return min(ends) if ends else self.abs_diff.shape[1]
 
     @property
     def max_abs(self) -> np.ndarray:
@@ -196,13 +219,33 @@ class Comparison:
         return self.abs_diff.max(axis=0)
 
     def divergence(self) -> str:
-        """One sentence: the first diverging step, the two values and the difference."""
+        """One sentence: the first diverging step, the two values and the difference; or which
+        run diverged, at which step and how."""
         if self.agree:
             return (
                 f"agree: within atol {self.atol:g}, rtol {self.rtol:g} at all "
                 f"{self.abs_diff.shape[1] - 1} "
                 f"steps (largest difference {self.abs_diff.max():.3g})."
             )
+        if self.first_divergence is None:  # a run diverged, and they agree up to there
+            s = next(
+                i for i, d in enumerate(self.runs_diverged) if d[0] is not None or d[2] is not None
+            )
+            da, ka, db, kb = self.runs_diverged[s]
+            a, b = self.a[s].label, self.b[s].label
+            where = f" from start {s}" if len(self.a) > 1 else ""
+            said = [
+                f"{label} diverged at step {d} ({k})" if d is not None else f"{label} did not"
+                for label, d, k in ((a, da, ka), (b, db, kb))
+            ]
+            n = self.compared_steps(s)
+            before = (
+                f"the {n} iterates before agree within atol {self.atol:g}, and none after can be "
+                "compared"
+                if n
+                else "no iterate could be compared"
+            )
+            return f"diverged{where}: {said[0]}, {said[1]}; {before}."
         s, t = self.first_start, self.first_divergence
         pa, pb = self.a[s].params[t], self.b[s].params[t]
         bad = np.abs(pa - pb) > self.atol + self.rtol * np.abs(pb)
@@ -261,13 +304,20 @@ def compare(
     diff = np.where(np.isnan(diff) & ~(np.isnan(pa) & np.isnan(pb)), np.inf, np.nan_to_num(diff))
     scale = np.maximum(np.abs(pa), np.abs(pb))
     rel = np.where(diff == 0, 0.0, diff / np.where(scale > 0, scale, 1.0))
-    bad = (diff > atol + rtol * np.abs(pb)).any(axis=2)  # (starts, steps + 1)
+    # only iterates that both runs computed are compared: up to either one's divergence
+    runs = tuple(
+        (x.diverged_at, x.diverged_kind, y.diverged_at, y.diverged_kind) for x, y in zip(ta, tb)
+    )
+    ends = [min(d for d in (r[0], r[2], steps + 1) if d is not None) for r in runs]
+    compared = np.arange(steps + 1)[None, :] < np.array(ends)[:, None]
+    bad = (diff > atol + rtol * np.abs(pb)).any(axis=2) & compared  # (starts, steps + 1)
+    diff, rel = np.where(compared, diff.max(axis=2), 0.0), np.where(compared, rel.max(axis=2), 0.0)
     first, first_start = None, None
     if bad.any():
         steps_bad = np.where(bad.any(axis=0))[0]
         first = int(steps_bad[0])
         first_start = int(np.argmax(bad[:, first]))
-    return Comparison(ta, tb, diff.max(axis=2), rel.max(axis=2), atol, rtol, first, first_start)
+    return Comparison(ta, tb, diff, rel, atol, rtol, first, first_start, runs)
 
 
 def _tolerance(value: Any, name: str, default: float) -> float:
