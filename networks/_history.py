@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-COLUMNS = ("epoch", "step", "train_loss", "train_acc", "val_loss", "val_acc")
+COLUMNS = ("epoch", "step", "train_loss", "train_acc", "val_loss", "val_acc", "diverged")
 
 
 def early_stop(val_loss: np.ndarray, patience: int | None) -> tuple[int, int]:
@@ -66,23 +66,32 @@ def epoch_records(problem: Any, params: Any) -> dict[str, Any]:
     }
 
 
-def history_rows(extras: dict[str, Any]) -> list[dict[str, float]]:
-    """One row per epoch (``COLUMNS``; missing metrics are NaN) for ``history.csv``."""
+def history_rows(
+    extras: dict[str, Any], diverged: tuple[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per epoch (``COLUMNS``; missing metrics are NaN) for ``history.csv``.
+
+    ``diverged``: the run's ``(diverged_at, diverged_kind)``, or None. An epoch that ends at or
+    after that step holds the frozen network of the last good step; its ``diverged`` column names
+    the kind (empty before).
+    """
     ep = extras["per_epoch"]
     rows = []
     for e, step in enumerate(ep["step"]):
-        row = {"epoch": e, "step": int(step)}
-        for k in COLUMNS[2:]:
+        row: dict[str, Any] = {"epoch": e, "step": int(step)}
+        for k in COLUMNS[2:-1]:
             row[k] = float(ep[k][e]) if k in ep else float("nan")
+        row["diverged"] = diverged[1] if diverged is not None and step >= diverged[0] else ""
         rows.append(row)
     return rows
 
 
-def history_csv(extras: dict[str, Any]) -> str:
-    """The per-epoch history as CSV text (9 significant digits, so reruns are byte-identical)."""
+def history_csv(extras: dict[str, Any], diverged: tuple[int, str] | None = None) -> str:
+    """The per-epoch history as CSV text (9 significant digits, so reruns are byte-identical);
+    see :func:`history_rows` for ``diverged``."""
     lines = [",".join(COLUMNS)]
-    for row in history_rows(extras):
+    for row in history_rows(extras, diverged):
         lines.append(
-            ",".join(str(row[c]) if c in ("epoch", "step") else f"{row[c]:.9g}" for c in COLUMNS)
+            ",".join(f"{row[c]:.9g}" if isinstance(row[c], float) else str(row[c]) for c in COLUMNS)
         )
     return "\n".join(lines) + "\n"

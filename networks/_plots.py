@@ -53,6 +53,8 @@ TEXT = {
         "val": "validation",
         "best": "best epoch",
         "stop": "early stop",
+        "diverged": "diverged at epoch {e:g}: frozen after",
+        "diverged_step": "diverged at step {k}",
         "pc": "PC{i} ({v:.1f}% of variance)",
         "start": "start",
         "end": "end",
@@ -70,6 +72,8 @@ TEXT = {
         "val": "валидация",
         "best": "лучшая эпоха",
         "stop": "ранняя остановка",
+        "diverged": "расходимость на эпохе {e:g}: дальше заморожено",
+        "diverged_step": "расходимость на шаге {k}",
         "pc": "ГК{i} ({v:.1f}% дисперсии)",
         "start": "старт",
         "end": "финиш",
@@ -192,11 +196,16 @@ def curves_png(
     *,
     best_epoch: int | None = None,
     stop_epoch: int | None = None,
+    diverged_epoch: float | None = None,
     title: str = "",
     theme: str = "light",
     lang: str = "en",
 ) -> Path:
-    """Train vs validation loss and accuracy per epoch (the overfitting picture)."""
+    """Train vs validation loss and accuracy per epoch (the overfitting picture).
+
+    ``diverged_epoch``: where the run diverged (its step over the steps of an epoch), marked by a
+    cross-hatched band to the end: the values there are the frozen network's, not training.
+    """
     colours, words = style(theme, lang)
     has_acc = "train_acc" in per_epoch
     fig = _figure((9.0 if has_acc else 5.0, 3.6), colours)
@@ -226,6 +235,17 @@ def curves_png(
             ax.axvline(best_epoch, color=colours["lines"][2], ls="--", lw=1, label=words["best"])
         if stop_epoch is not None and stop_epoch < epochs[-1]:
             ax.axvline(stop_epoch, color=colours["lines"][3], ls=":", lw=1, label=words["stop"])
+        if diverged_epoch is not None:
+            ax.axvspan(
+                diverged_epoch,
+                max(epochs[-1], diverged_epoch),
+                facecolor="none",
+                edgecolor=colours["fg"],
+                hatch="xx",
+                alpha=0.35,
+                lw=0,
+                label=words["diverged"].format(e=diverged_epoch),
+            )
         if log:
             log_axis(ax, both)
         ax.set_xlabel(words["epoch"])

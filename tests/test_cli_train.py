@@ -121,3 +121,30 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path):
     err = capsys.readouterr().err
     assert err.startswith("optbench: error: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "out" / "run.json").exists()
+
+
+def test_a_diverged_training_says_so_everywhere(tmp_path, capsys, monkeypatch):
+    from matplotlib.figure import Figure
+
+    figures, savefig = [], Figure.savefig
+    monkeypatch.setattr(
+        Figure, "savefig", lambda fig, *a, **k: figures.append(fig) or savefig(fig, *a, **k)
+    )
+    # full-batch gradient descent on a linear neuron at lr 4 > eta_max: the loss runs away and
+    # passes 10^6 times its start at step 9
+    argv = ["train", "moons", "--model", "linear", "--loss", "mse", "--batch", "full"]
+    argv += ["--stepper", "sgd:lr=4", "--epochs", "12", "--frames", "4", "-o", str(tmp_path)]
+    assert main(argv) == 0
+    said = capsys.readouterr().out.splitlines()[0]
+    assert said == (
+        "diverged at step 9 (epoch 9, blow-up): the run froze at its last good step, and the "
+        "figures below are from there."
+    )
+    rec = json.loads((tmp_path / "run.json").read_text())
+    assert (rec["diverged_at"], rec["diverged_kind"]) == (9, "blow-up")
+    rows = list(csv.DictReader((tmp_path / "history.csv").read_text().splitlines()))
+    assert [r["diverged"] for r in rows] == [""] * 9 + ["blow-up"] * 4
+    assert rows[8]["train_loss"] == rows[12]["train_loss"]  # the frozen network of step 8
+    curves = next(f for f in figures if len(f.axes) == 2)
+    labels = [t.get_text() for t in curves.axes[0].get_legend().get_texts()]
+    assert labels[-1] == "diverged at epoch 9: frozen after"

@@ -121,6 +121,11 @@ def run(args: argparse.Namespace) -> int:
         xs, ys, field = _pictures.boundary_frames(problem, traj.params, shown)
         words = _plots.TEXT[args.lang]
         titles = [f"{words['epoch']} {s // problem.steps_per_epoch} / {args.epochs}" for s in shown]
+        if traj.diverged:  # frames of the frozen network say so
+            note = words["diverged_step"].format(k=traj.diverged_at)
+            titles = [
+                f"{t} · {note}" if s >= traj.diverged_at else t for t, s in zip(titles, shown)
+            ]
         written.append(
             _plots.boundary_gif(
                 out / "boundary.gif",
@@ -141,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
             ep,
             best_epoch=best,
             stop_epoch=stop,
+            diverged_epoch=(traj.diverged_at / problem.steps_per_epoch if traj.diverged else None),
             title=title,
             theme=args.theme,
             lang=args.lang,
@@ -161,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
                 lang=args.lang,
             )
         )
-    written.append(write_text(out / "history.csv", history_csv(ex)))
+    diverged = (traj.diverged_at, traj.diverged_kind) if traj.diverged else None
+    written.append(write_text(out / "history.csv", history_csv(ex, diverged)))
 
     def final(key: str, at: int) -> float | None:
         v = float(ep[key][at]) if key in ep else None
