@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
-from optbench._io import save_figure
+from optbench._io import check_path, save_figure
 from optbench.render._gif import stream_gif
 from optbench.render._style import at_floor, log_axis, zero_floor
 from optbench.render._style import style as race_style
@@ -127,6 +127,7 @@ def boundary_gif(
     ``field[f]`` (``(len(ys), len(xs))``, values in [0, 1]) is frame f's class-1 probability (two
     classes; the 0.5 contour is the boundary) or predicted class / (classes - 1).
     """
+    path = check_path(path, (".gif",))  # before any work
     colours, _ = style(theme, lang)
     fig = _figure((5.0, 5.0), colours)
     ax = fig.add_axes((0.08, 0.06, 0.88, 0.86))
@@ -206,6 +207,7 @@ def curves_png(
     ``diverged_epoch``: where the run diverged (its step over the steps of an epoch), marked by a
     cross-hatched band to the end: the values there are the frozen network's, not training.
     """
+    path = check_path(path, (".png",))  # before any work
     colours, words = style(theme, lang)
     has_acc = "train_acc" in per_epoch
     fig = _figure((9.0 if has_acc else 5.0, 3.6), colours)
@@ -273,6 +275,7 @@ def landscape_png(
     lang: str = "en",
 ) -> Path:
     """Loss contours on the trajectory's PCA plane, the projected path, explained variance."""
+    path = check_path(path, (".png",))  # before any work
     colours, words = style(theme, lang)
     fig = _figure((5.6, 4.8), colours)
     ax = fig.add_subplot(1, 1, 1)
@@ -317,6 +320,7 @@ def zero_init_png(
     lang: str = "en",
 ) -> Path:
     """Each hidden unit's weight over training: identical lines from zeros, distinct from random."""
+    path = check_path(path, (".png",))  # before any work
     colours, words = style(theme, lang)
     fig = _figure((9.0, 3.6), colours)
     axes = fig.subplots(1, 2, sharey=False)

@@ -71,8 +71,8 @@ def test_a_sweep_reads_compares_form(tmp_path):
 
 def test_train_reads_its_options_with_dashes_or_underscores(tmp_path):
     (tmp_path / "t.toml").write_text(
-        'dataset = "moons"\nepochs = 2\nframes = 2\nbatch = "full"\nweight-decay = 0.001\n'
-        'stepper = "sgd:lr=0.1"\nvalidation = 0.25\n'
+        'dataset = "moons"\nmodel = "logistic"\nepochs = 2\nframes = 2\nbatch = "full"\n'
+        'weight-decay = 0.001\nstepper = "sgd:lr=0.1"\nvalidation = 0.25\n'
     )
     assert main(["train", "--config", str(tmp_path / "t.toml"), "-o", str(tmp_path / "o")]) == 0
     rec = json.loads((tmp_path / "o" / "run.json").read_text())

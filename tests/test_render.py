@@ -1,6 +1,7 @@
 """The race renderer: frames, size, loop flag, head positions, divergence notes, themes and
 languages (pixels and labels read back), the convergence plot, CSV round trip."""
 
+import importlib.util
 import re
 
 import matplotlib
@@ -312,3 +313,27 @@ def test_streamed_frames_are_copied_so_the_caller_can_redraw_one_buffer(tmp_path
     with GifStream(frames[:1], 10) as gif, pytest.raises(optbench.OptbenchError, match="shape"):
         gif.add(frames[0])
         gif.add(frames[0][:, :20].copy())
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("imageio_ffmpeg") is None,
+    reason="imageio-ffmpeg is not installed (the video extra)",
+)
+def test_an_mp4_holds_every_frame_at_its_size(runs, rosen, tmp_path):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    path = render.animate(runs, rosen, tmp_path / "r.mp4", fps=10, duration=2, size=200)
+    still = pixels(render.animate(runs, rosen, tmp_path / "r.png", size=200))
+    assert imageio_ffmpeg.count_frames_and_secs(str(path)) == (20, 2.0)
+    raw = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo"]
+        + ["-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, 200, 200, 3)
+    assert len(frames) == 20
+    # the last frame is the still, up to H.264's loss
+    assert np.abs(frames[-1].astype(int) - still).mean() < 4

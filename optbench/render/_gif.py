@@ -8,7 +8,9 @@ one (the rest are the transparent index), which LZW compresses to almost nothing
 
 from __future__ import annotations
 
+import re
 import struct
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -233,7 +235,10 @@ def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
         ) from None
     import imageio.v2 as imageio
 
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, warnings.catch_warnings():
+        # ffmpeg runs in a subprocess; JAX warns about every fork, here harmless: the child execs
+        # ffmpeg at once and never touches JAX
+        warnings.filterwarnings("ignore", re.escape("os.fork() was called"), RuntimeWarning)
         writer = imageio.get_writer(
             tmp,
             format="FFMPEG",
@@ -241,7 +246,7 @@ def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
             fps=fps,
             codec="libx264",
             macro_block_size=2,
-            output_params=["-pix_fmt", "yuv420p"],
+            pixelformat="yuv420p",
         )
         try:
             for frame in frames:

@@ -16,7 +16,7 @@ from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .._io import save_figure
+from .._io import check_path, save_figure
 from ..render._style import at_floor, linear_threshold, log_axis, symlog_axis, zero_floor
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -121,6 +121,7 @@ def sensitivity(
     decade of the smallest positive one, labelled "0". Negative final losses (a surface unbounded
     below) put it on a symmetric log scale instead.
     """
+    path = check_path(path, (".png",))  # before any work
     fig = _figure()
     ax = fig.add_subplot()
     rows = [(label, *_by_value(res, hparam)) for label, res in results.items()]
@@ -153,6 +154,7 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
     Cells whose every configuration diverged (or gave NaN or inf) are drawn in ``FAILED_COLOUR``
     and named in the legend. At most 10 ticks per axis are labelled, with compact values.
     """
+    path = check_path(path, (".png",))  # before any work
     from matplotlib.colors import LogNorm, SymLogNorm
     from matplotlib.patches import Patch
 
@@ -209,6 +211,7 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
 def run_length_ecdf(runs: Mapping[str, np.ndarray], steps: int, path: Any, title: str = "") -> Path:
     """COCO run-length ECDF: for each stepper, the fraction of (problem, target, seed) triples
     solved within t steps. ``runs[label]`` holds first-hit steps, -1 (or failure) meaning never."""
+    path = check_path(path, (".png",))  # before any work
     fig = _figure()
     ax = fig.add_subplot()
     t = np.arange(steps + 1)
@@ -245,6 +248,7 @@ def performance_profile(
     cost: np.ndarray, labels: Sequence[str], path: Any, title: str = ""
 ) -> Path:
     r"""Dolan-Moré profile :math:`\rho_s(\tau) = |\{p: r_{p,s} \le \tau\}| / n_p`."""
+    path = check_path(path, (".png",))  # before any work
     r = performance_ratios(cost)
     finite = r[np.isfinite(r)]
     taus = np.logspace(0, np.log10(max(2.0, finite.max() * 1.1 if finite.size else 2.0)), 200)
@@ -280,6 +284,7 @@ def basins(
 ) -> Path:
     """Convergence basins: each start on a ``shape`` (ny, nx) grid coloured by the minimum its run
     reached (grey: none). ``starts`` and ``finals`` are (ny*nx, 2), row-major over y then x."""
+    path = check_path(path, (".png",))  # before any work
     from matplotlib.colors import ListedColormap
 
     lab = basin_labels(finals, minima, tol).reshape(shape)
