@@ -18,10 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_config(path: str) -> dict:
     """The TOML comparison, checked: problems, steppers (label -> (stepper, grid)), steps, seeds."""
-    import math
 
     from optbench._errors import OptbenchError
     from optbench.cli import _toml
+    from optbench.sweeps._compare import check_target
 
     cfg = _toml.load(path, "CONFIG")
     _toml.check_keys(cfg, ("problems", "steppers", "steps", "seeds", "target"), path)
@@ -41,12 +41,7 @@ def read_config(path: str) -> dict:
         steppers[label] = (t["stepper"], grid)
     steps = _toml.positive_int(cfg.get("steps", 500), "`steps`")
     seeds = _toml.positive_int(cfg.get("seeds", 5), "`seeds`")
-    target = _toml.number(cfg.get("target", 1e-4), "`target`")
-    if not (math.isfinite(target) and target > 0):
-        raise OptbenchError(
-            f"`target` (={target!r}) must be a finite number > 0: a run reaches it when its loss "
-            "is within target of the problem's minimum."
-        )
+    target = check_target(_toml.number(cfg.get("target", 1e-4), "`target`"))
     return {
         "problems": problems,
         "steppers": steppers,

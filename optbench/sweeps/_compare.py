@@ -63,6 +63,19 @@ class Comparison:
         return [f"{p} / {s}: {w}" for (p, s), res in self.sweeps.items() for w in res.warnings()]
 
 
+def check_target(target: Any) -> float:
+    """A time-to-target precision: a number within the COCO targets a sweep records."""
+    lo, hi = 1e-8, 1e2  # coco_targets' range: f_min + 10^k for k = 2 ... -8
+    ok = isinstance(target, (int, float, np.integer, np.floating)) and not isinstance(target, bool)
+    if not ok or not (lo <= target <= hi):
+        raise OptbenchError(
+            f"`target` (={target!r}) must be a number from {lo:g} to {hi:g}: a run reaches it "
+            "when its loss is within target of the problem's minimum, and a sweep records the "
+            "first step for each precision f_min + 10^k, k = 2 ... -8."
+        )
+    return float(target)
+
+
 def _ci(v: tuple[float, float, float], fmt: str = ".3g") -> str:
     mean, lo, hi = v
     if not np.isfinite(lo):
@@ -89,6 +102,7 @@ def compare(
       steps, seeds: the shared budget.
       target: time-to-target is the first step with loss <= f_min + target (a COCO target).
     """
+    target = check_target(target)
     if isinstance(problems, (str, bytes)) or not isinstance(problems, Sequence):
         problems = [problems]
     if not problems:

@@ -884,8 +884,13 @@ COMPARE_CASES = [
     compare(
         "compare-target-negative",
         GOOD_TOML + "target = -1\n" + SGD_TABLE,
-        "`target` (=-1) must be a finite number > 0: a run reaches it when its loss is within "
-        "target of the problem's minimum.",
+        "`target` (=-1) must be a number from 1e-08 to 100: a run reaches it when its loss is "
+        "within target of the problem's minimum,",
+    ),
+    compare(
+        "compare-target-inf",
+        GOOD_TOML + "target = inf\n" + SGD_TABLE,
+        "`target` (=inf) must be a number from 1e-08 to 100",
     ),
     compare(
         "compare-problems-number",
@@ -1078,6 +1083,16 @@ def test_the_corpus_is_large_and_covers_every_subcommand():
 
 # -- the Python API: OptbenchError (a ValueError) with the same one sentence --------------------
 API_CASES = [
+    *(
+        pytest.param(
+            lambda t=t: optbench.sweeps.compare(
+                "quadratic", {"GD": ("sgd", {"lr": [0.1]})}, 2, 1, target=t
+            ),
+            f"`target` (={t!r}) must be a number from 1e-08 to 100",
+            id=f"compare-target-{t!r}",
+        )
+        for t in (-1, 0, float("inf"), "a", 1e-12)
+    ),
     pytest.param(
         lambda: optbench.steppers.get("adma", lr=0.1),
         "unknown stepper 'adma'; did you mean 'adam'?",

@@ -28,7 +28,7 @@ EXIT = {
     signal.SIGINT: (130, "optbench: interrupted"),
     signal.SIGTERM: (143, "optbench: terminated"),
 }
-RACE = ["race", "rosenbrock", "--steps", "300", "--fps", "25", "--duration", "8"]
+RACE = ["race", "rosenbrock", "adam:lr=0.05", "--steps", "300", "--fps", "25", "--duration", "8"]
 SWEEP = ["sweep", "rosenbrock:noise=0.1", "adam", "--grid", "lr=1e-4:1:64:log", "--steps", "50"]
 SWEEP += ["--chunk-size", "8"]
 
