@@ -229,3 +229,42 @@ def test_two_commands_writing_into_one_folder_leave_whole_files(tmp_path, capsys
         assert im.n_frames == 2
     assert json.loads((tmp_path / "run.json").read_text())["seed"] in (0, 1)
     assert len(render.read_trajectories_csv(tmp_path / "trajectories.csv")) == 1
+
+
+def test_a_surface_undefined_in_part_of_its_window_is_drawn_blank_there(tmp_path, capsys):
+    import jax.numpy as jnp
+
+    half = optbench.surfaces.Surface(
+        lambda p: jnp.sqrt(p[0]) + p[1] ** 2, bounds=[(-2, 2), (-2, 2)], start=[1.0, 1.0]
+    )
+    runs = optbench.race(half, ["sgd:lr=0.1"], steps=5)
+    png = render.animate(runs, half, tmp_path / "half.png", size=200, resolution=40)
+    from optbench.render._animate import build
+
+    scene = build(runs, half, size=200, resolution=40)
+    scene.canvas.draw()
+    image = np.asarray(Image.open(png).convert("RGB"))
+
+    def at(xy):
+        x, y = scene.axes[0].transData.transform(xy)
+        return image[int(round(scene.fig.bbox.height - y)), int(round(x))].tolist()
+
+    assert at([-1.0, -1.5]) == [255, 255, 255]  # x < 0: NaN, left blank on the white ground
+    assert at([1.0, -1.5]) != [255, 255, 255]  # x > 0: the contour
+    (tmp_path / "nan.py").write_text(
+        "import jax.numpy as jnp\ndef f(p):\n    return jnp.log(-jnp.sum(p ** 2) - 1)\n"
+    )
+    refused(
+        capsys,
+        [
+            "race",
+            f"{tmp_path / 'nan.py'}:f",
+            "sgd:lr=0.1",
+            "--steps",
+            "2",
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        "surface 'f' has no finite value in its window [-2, 2] x [-2, 2]: there is nothing to draw",
+    )
+    assert not (tmp_path / "o").exists()
