@@ -64,16 +64,15 @@ def best_table(res, top: int) -> str:
     """The ``top`` configurations by mean final loss over seeds (failures last), as text."""
     import numpy as np
 
-    keys, groups = res.groups()
-    scores = [np.mean(np.where(res.failed[g], np.inf, res.final_loss[g])) for g in groups]
+    keys, scores, group = res.config_means()
+    failed = np.bincount(group, weights=res.failed.astype(float)) / np.bincount(group)
     order = np.argsort(scores, kind="stable")[:top]
     names = list(res.hparams)
     lines = ["  ".join(f"{n:>10}" for n in names) + f"  {'final loss':>12}  {'diverged':>8}"]
     for i in order:
-        g = groups[i]
         lines.append(
-            "  ".join(f"{keys[i][n]:>10.4g}" for n in names)
-            + f"  {scores[i]:>12.6g}  {res.failed[g].mean():>8.0%}"
+            "  ".join(f"{keys[n][i]:>10.4g}" for n in names)
+            + f"  {scores[i]:>12.6g}  {failed[i]:>8.0%}"
         )
     return "\n".join(lines)
 

@@ -33,22 +33,10 @@ def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
 def _config_means(res: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Per distinct configuration: its hyperparameter values, and its mean final loss over seeds
     and starts (inf where any of its runs failed or the mean is not a number)."""
-    names = list(res.hparams)
-    n = len(res)
-    if not names or not n:
-        bad = bool(np.any(res.failed)) if n else True
-        mean = np.inf if bad else float(np.mean(res.final_loss))
-        return {}, np.array([mean if np.isfinite(mean) else np.inf])
-    stacked = np.stack([np.asarray(res.hparams[k], dtype=float) for k in names], axis=1)
-    _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    count = np.bincount(inverse)
-    failed = np.bincount(inverse, weights=np.asarray(res.failed, dtype=float)) > 0
-    with np.errstate(invalid="ignore", over="ignore"):
-        total = np.bincount(inverse, weights=np.asarray(res.final_loss, dtype=float))
-        mean = total / count
-    mean = np.where(failed | ~np.isfinite(mean), np.inf, mean)
-    return {k: stacked[first, j] for j, k in enumerate(names)}, mean
+    if not len(res):
+        return {}, np.array([np.inf])
+    keys, mean, _ = res.config_means()
+    return keys, mean
 
 
 def _by_value(res: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
