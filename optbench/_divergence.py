@@ -144,12 +144,32 @@ class Rule:
         )
         return xp.asarray(code, dtype=xp.int32)
 
-    def point(self, limits: dict[str, Any], x: Any, f: Any, t: Any) -> Any:
-        """The code of iterate ``x_t`` with loss ``f``: its coordinates first (not at t = 0),
-        then its loss."""
+    def check_step(
+        self,
+        limits: dict[str, Any],
+        t: Any,
+        f: Any,
+        grads: Any,
+        x_now: Any = None,
+        x_next: Any = None,
+    ) -> tuple[Any, Any]:
+        """The verdict of step ``t`` of a run, ``(at, code)``: the step the run goes bad at (t when
+        the iterate x_t fails, by its coordinates when ``x_now`` is given and t > 0, or by its
+        loss ``f`` or gradient ``grads``; t + 1 when ``x_next``, the iterate it makes, fails by
+        its coordinates; -1 when neither) and the code of why (0 for none).
+
+        Every runner calls this once a step: :func:`optbench.run` and
+        :func:`optbench.testing.drive` judge the iterate a step makes (``x_next``), the sweep's
+        fast path judges each iterate where it is used (``x_now``); both find the same first bad
+        step and kind.
+        """
         xp = self.xp
-        c = xp.where(t > 0, self.coords(limits, x), NONE)
-        return xp.asarray(_first(c, self.loss(limits, f), xp), dtype=xp.int32)
+        now = self.loss(limits, f, grads)
+        if x_now is not None:
+            now = _first(xp.where(t > 0, self.coords(limits, x_now), NONE), now, xp)
+        after = NONE if x_next is None else self.coords(limits, x_next)
+        at = xp.where(now > 0, t, xp.where(xp.asarray(after) > 0, t + 1, -1))
+        return xp.asarray(at, dtype=xp.int32), xp.asarray(_first(now, after, xp), dtype=xp.int32)
 
 
 def _any(flags: list[Any], xp: Any) -> Any:

@@ -346,22 +346,19 @@ def trajectory_fn(
             key, sub = jax.random.split(key)
             loss, grads = problem.loss_and_grad(x, t, sub)
             alive = div_at < 0
-            loss_code = rule.loss(limits, loss, grads)
-            loss_ok = loss_code == 0
-            if record_params:  # x_t joins the record while it is good, else the last good one
-                kept = _select(alive & loss_ok, x, kept)
             if is_ours:
                 updates, new_state = st.update(grads, state, x, value=loss)
             else:
                 updates, new_state = st.update(grads, state, x)
             new_x = jax.tree.map(lambda p, u: (p + u).astype(p.dtype), x, updates)
-            step_code = rule.coords(limits, new_x)
-            step_ok = loss_ok & (step_code == 0)
-            # the first bad step: the loss at x_t is bad -> t; the next iterate is bad -> t + 1
-            div_at = jnp.where(alive & ~loss_ok, t, div_at)
-            div_at = jnp.where(alive & loss_ok & ~step_ok, t + 1, div_at)
-            kind = jnp.where(alive, jnp.where(loss_ok, step_code, loss_code), kind)
-            go = alive & step_ok
+            # the first bad step: x_t (its loss or gradient) -> t; x_{t+1} -> t + 1
+            at, code = rule.check_step(limits, t, loss, grads, x_next=new_x)
+            loss_ok = at != t
+            if record_params:  # x_t joins the record while it is good, else the last good one
+                kept = _select(alive & loss_ok, x, kept)
+            div_at = jnp.where(alive & (at >= 0), at, div_at)
+            kind = jnp.where(alive, code, kind)
+            go = alive & (at < 0)
             x = _select(go, new_x, x)
             state = _select(go, new_state, state)
             rec_loss = jnp.where(alive & loss_ok, loss, last_loss)

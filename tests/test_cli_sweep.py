@@ -136,7 +136,7 @@ def test_compare_bad_config_exits_2(tmp_path, capsys):
 
 def test_four_devices_give_the_same_results_as_one(monkeypatch):
     import optbench
-    from optbench.sweeps import _sweep
+    from optbench.sweeps import _plan
 
     code = textwrap.dedent("""
         import jax, numpy as np, optbench
@@ -160,7 +160,7 @@ def test_four_devices_give_the_same_results_as_one(monkeypatch):
     four = np.load(path)
     os.unlink(path)
     # the same sweeps here on one device (every sweep stays on one below this many runs a device)
-    monkeypatch.setattr(_sweep, "_MIN_RUNS_PER_DEVICE", 10**9)
+    monkeypatch.setattr(_plan, "MIN_RUNS_PER_DEVICE", 10**9)
     r = optbench.sweep(
         "rosenbrock", "adam", {"lr": np.logspace(-3, 0, 1030)}, 30, seeds=1, keep_trajectories=True
     )

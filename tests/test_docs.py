@@ -135,6 +135,10 @@ def check_steppers(p: Page) -> None:
     assert "[1. 1. 1.] True\n" in out  # an optbench stepper in an optax loop
     assert "\nTrue\n" in out  # optax.adam in optbench's runner equals optbench's adam
     assert "Adam (lr=0.05, b1=0.8) True\n" in out  # a registered factory, its b1 named
+    # its published range checks a sweep's grid
+    assert (
+        "['', '', 'invalid'] ['`lr` of adam_fast2 (=2.0) must satisfy 0.0 < lr <= 1.0.']\n" in out
+    )
     assert p.ns["t"].final_loss < p.ns["t"].loss[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import jax
@@ -12,7 +13,7 @@ from optbench.surfaces import Surface
 
 import optbench
 from optbench import OptbenchError
-from optbench.sweeps import _sweep as sweep_module
+from optbench.sweeps import _chunks as sweep_module
 from optbench.sweeps import coco_targets, first_hits, parse_grid, sweep
 
 LRS = [0.01, 0.1, 1.5, 3.0]  # quadratic: the last two diverge with plain GD
@@ -265,3 +266,32 @@ def test_a_buffer_pool_keeps_one_buffer_a_key_and_four_keys_at_most():
     assert pool.take(("k", 4), lambda: "new") == "new"  # taken once
     pool.give(("k", 9), Buffer(deleted=True))  # donated away meanwhile: not reused
     assert pool.take(("k", 9), lambda: "new") == "new"
+
+
+def test_published_ranges_check_a_grid_without_making_steppers(monkeypatch):
+    from optbench.steppers import Range, _registry
+
+    assert optbench.steppers.ranges("adam")["b1"] == Range(0.0, 1.0, high_open=True)
+    made = []
+    real = _registry.factory("momentum")
+
+    @functools.wraps(real)  # the same signature and ranges
+    def counted(**hparams):
+        made.append(hparams)
+        return real(**hparams)
+
+    monkeypatch.setitem(_registry._FACTORIES, "momentum", counted)
+    lrs = np.linspace(-0.5, 0.5, 1001)  # 500 invalid rates, 0 among them
+    r = sweep("quadratic", "momentum", {"lr": lrs, "beta": [0.5, 1.0]}, 3)
+    # every value checked by the published ranges, at once: one stepper made with numbers (the
+    # prototype); the others are made by the compiled call, with traced values
+    concrete = [h for h in made if not isinstance(h["lr"], jax.core.Tracer)]
+    assert len(concrete) == 1 and len(made) <= 4
+    assert r.meta["invalid"][:2] == [
+        "`lr` of momentum (=-0.5) must satisfy 0.0 < lr.",
+        "`lr` of momentum (=-0.499) must satisfy 0.0 < lr.",
+    ]
+    assert len(r.meta["invalid"]) == 502  # 501 rates <= 0, beta = 1
+    ran = r.kind != "invalid"
+    assert ran.sum() == 500 and np.all(r.hparams["lr"][ran] > 0)
+    assert np.all(r.hparams["beta"][ran] == 0.5)

@@ -16,11 +16,13 @@ from . import schedules as schedules
 from ._adagrad import adagrad as adagrad
 from ._adam import adam as adam
 from ._adamw import adamw as adamw
+from ._base import Range as Range
 from ._base import Stepper as Stepper
 from ._registry import defaults as defaults
 from ._registry import get as get
 from ._registry import hparam_names as hparam_names
 from ._registry import names as names
+from ._registry import ranges as ranges
 from ._registry import register as register
 from ._rmsprop import rmsprop as rmsprop
 from ._rprop import rprop as rprop

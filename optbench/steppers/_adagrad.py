@@ -9,11 +9,13 @@ import jax.numpy as jnp
 
 from .._names import signature_defaults as defaults_of
 from ._base import (
+    LR,
+    NONNEGATIVE,
     Stepper,
-    check_lr,
-    check_range,
+    check_ranges,
     learning_rate,
     make_label,
+    publishes,
     safe_div,
     tree_cast_like,
     tree_full_like,
@@ -25,6 +27,7 @@ class AdagradState(NamedTuple):
     sum_sq: Any  # G_t = G_0 + sum_{s<=t} g_s**2
 
 
+@publishes({"lr": LR, "eps": NONNEGATIVE, "initial_accumulator": NONNEGATIVE})
 def adagrad(lr: Any = 0.01, eps: Any = 1e-10, initial_accumulator: Any = 0.0) -> Stepper:
     r"""AdaGrad, diagonal form (Duchi, Hazan & Singer 2011), as torch computes it.
 
@@ -52,9 +55,8 @@ def adagrad(lr: Any = 0.01, eps: Any = 1e-10, initial_accumulator: Any = 0.0) ->
       Duchi, Hazan & Singer (2011), Adaptive subgradient methods for online learning and stochastic
       optimization, JMLR 12:2121-2159.
     """
-    check_lr(lr, "adagrad")
-    check_range("eps", eps, 0.0, stepper="adagrad")
-    check_range("initial_accumulator", initial_accumulator, 0.0, stepper="adagrad")
+    values = {"lr": lr, "eps": eps, "initial_accumulator": initial_accumulator}
+    check_ranges(adagrad.ranges, values, "adagrad")
 
     def init(params):
         return AdagradState(

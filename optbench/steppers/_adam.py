@@ -9,12 +9,15 @@ import jax.numpy as jnp
 
 from .._names import signature_defaults as defaults_of
 from ._base import (
+    LR,
+    NONNEGATIVE,
+    UNIT,
     Stepper,
     check_flag,
-    check_lr,
-    check_range,
+    check_ranges,
     learning_rate,
     make_label,
+    publishes,
     safe_div,
     tree_cast_like,
     tree_zeros_like,
@@ -76,17 +79,18 @@ def adam_init(params: Any, amsgrad: bool) -> AdamState:
     )
 
 
+RANGES = {"lr": LR, "b1": UNIT, "b2": UNIT, "eps": NONNEGATIVE}
+
+
 def check_adam(lr: Any, b1: Any, b2: Any, eps: Any, stepper: str) -> None:
-    check_lr(lr, stepper)
-    check_range("b1", b1, 0.0, 1.0, high_open=True, stepper=stepper)
-    check_range("b2", b2, 0.0, 1.0, high_open=True, stepper=stepper)
-    check_range("eps", eps, 0.0, stepper=stepper)
+    check_ranges(RANGES, {"lr": lr, "b1": b1, "b2": b2, "eps": eps}, stepper)
 
 
 # how a label says a switch that is not at its default ("": the display name says it)
 _WORDS = {"eps_in_sqrt": "eps inside the root", "amsgrad": "", "bias_correction": ""}
 
 
+@publishes(RANGES)
 def adam(
     lr: Any = 1e-3,
     b1: Any = 0.9,

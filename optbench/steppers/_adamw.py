@@ -8,10 +8,20 @@ import jax
 
 from .._errors import OptbenchError
 from .._names import signature_defaults as defaults_of
+from ._adam import RANGES as ADAM_RANGES
 from ._adam import adam_direction, adam_init, check_adam
-from ._base import Stepper, check_range, learning_rate, make_label, tree_cast_like
+from ._base import (
+    NONNEGATIVE,
+    Stepper,
+    check_ranges,
+    learning_rate,
+    make_label,
+    publishes,
+    tree_cast_like,
+)
 
 
+@publishes({**ADAM_RANGES, "weight_decay": NONNEGATIVE})
 def adamw(
     lr: Any = 1e-3,
     b1: Any = 0.9,
@@ -45,7 +55,7 @@ def adamw(
       Loshchilov & Hutter (2019), Decoupled weight decay regularization, ICLR, arXiv:1711.05101.
     """
     check_adam(lr, b1, b2, eps, "adamw")
-    check_range("weight_decay", weight_decay, 0.0, stepper="adamw")
+    check_ranges(adamw.ranges, {"weight_decay": weight_decay}, "adamw")
 
     def init(params):
         return adam_init(params, amsgrad=False)

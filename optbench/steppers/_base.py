@@ -9,7 +9,7 @@ need: the registry ``name``, the ``hparams`` it was made with, a display ``label
 
 from __future__ import annotations
 
-import math
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -59,6 +59,70 @@ def _concrete(value: Any) -> float | None:
         return None
 
 
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """The values a hyperparameter may take: ``low <(=) x <(=) high`` (None: unbounded), and
+    finite when ``finite``. Steppers publish theirs as data (``factory.ranges``), so a sweep
+    checks a whole grid with NumPy before anything compiles."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    finite: bool = False
+
+    def text(self, name: str) -> str:
+        lo = "" if self.low is None else f"{self.low} {'<' if self.low_open else '<='} "
+        hi = "" if self.high is None else f" {'<' if self.high_open else '<='} {self.high}"
+        return f"{lo}{name}{hi}"
+
+    def holds(self, values: Any) -> np.ndarray:
+        """Which of ``values`` (an array) lie in the range."""
+        v = np.asarray(values, dtype=float)
+        ok = ~np.isnan(v)
+        if self.low is not None:
+            ok &= v > self.low if self.low_open else v >= self.low
+        if self.high is not None:
+            ok &= v < self.high if self.high_open else v <= self.high
+        if self.finite:
+            ok &= np.isfinite(v)
+        return ok
+
+    def message(self, name: str, value: Any, stepper: str = "") -> str:
+        """The sentence for a number outside the range."""
+        where = f" of {stepper}" if stepper else ""
+        if self.finite and value == np.inf and self.high is None:
+            return f"`{name}`{where} (={value!r}) must be a finite number > {self.low:g}."
+        return f"`{name}`{where} (={value!r}) must satisfy {self.text(name)}."
+
+    def check(self, name: str, value: Any, stepper: str = "") -> None:
+        """Raise an error naming ``name``, ``value`` and the range if ``value`` lies outside.
+
+        Traced values pass unchecked; text, switches, None and schedules are refused as not
+        numbers (only ``lr`` takes a schedule, and :func:`check_lr` lets it through).
+        """
+        where = f" of {stepper}" if stepper else ""
+        if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+            raise OptbenchError(
+                f"`{name}`{where} (={value!r}) must be a number with {self.text(name)}."
+            )
+        if callable(value) and not is_traced(value):  # e.g. b1=cosine(0.9,100)
+            raise OptbenchError(
+                f"`{name}`{where} (={value}) must be a number with {self.text(name)}; only `lr` "
+                "takes a schedule."
+            )
+        v = _concrete(value)
+        if v is None or is_traced(self.low) or is_traced(self.high):  # a schedule's swept peak
+            return
+        if not self.holds(v):
+            raise OptbenchError(self.message(name, value, stepper))
+
+
+LR = Range(0.0, low_open=True, finite=True)  # 0 < lr < inf
+UNIT = Range(0.0, 1.0, high_open=True)  # a decay or momentum factor, 0 <= beta < 1
+NONNEGATIVE = Range(0.0)
+
+
 def check_range(
     name: str,
     value: Any,
@@ -69,31 +133,27 @@ def check_range(
     high_open: bool = False,
     stepper: str = "",
 ) -> None:
-    """Raise a ValueError naming ``name``, ``value`` and the allowed interval if value is outside.
+    """:meth:`Range.check` for a range given by its ends."""
+    Range(low, high, low_open, high_open).check(name, value, stepper)
 
-    Traced values pass unchecked; text, switches, None and schedules are refused as not numbers
-    (only ``lr`` takes a schedule, and :func:`check_lr` lets it through).
-    """
-    lo = "" if low is None else f"{low} {'<' if low_open else '<='} "
-    hi = "" if high is None else f" {'<' if high_open else '<='} {high}"
-    where = f" of {stepper}" if stepper else ""
-    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
-        raise OptbenchError(f"`{name}`{where} (={value!r}) must be a number with {lo}{name}{hi}.")
-    if callable(value) and not is_traced(value):  # e.g. b1=cosine(0.9,100)
-        raise OptbenchError(
-            f"`{name}`{where} (={value}) must be a number with {lo}{name}{hi}; only `lr` "
-            "takes a schedule."
-        )
-    v = _concrete(value)
-    if v is None or is_traced(low) or is_traced(high):  # e.g. a schedule's swept peak
-        return
-    ok = not math.isnan(v)
-    if low is not None:
-        ok &= v > low if low_open else v >= low
-    if high is not None:
-        ok &= v < high if high_open else v <= high
-    if not ok:
-        raise OptbenchError(f"`{name}`{where} (={value!r}) must satisfy {lo}{name}{hi}.")
+
+def check_ranges(ranges: Mapping[str, Range], values: Mapping[str, Any], stepper: str) -> None:
+    """Check each of ``values`` against its published range (``lr`` by :func:`check_lr`)."""
+    for name, value in values.items():
+        if name == "lr":
+            check_lr(value, stepper)
+        else:
+            ranges[name].check(name, value, stepper)
+
+
+def publishes(ranges: Mapping[str, Range]) -> Callable[[Callable], Callable]:
+    """Decorate a stepper factory with the ranges of its hyperparameters (``factory.ranges``)."""
+
+    def mark(factory: Callable) -> Callable:
+        factory.ranges = dict(ranges)
+        return factory
+
+    return mark
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...], *, stepper: str = "") -> None:
@@ -126,11 +186,9 @@ def learning_rate(lr: Any, count: jax.Array) -> Any:
 
 
 def check_lr(lr: Any, stepper: str) -> None:
-    """lr > 0 for a number; a schedule is checked when it is made."""
+    """0 < lr < inf for a number; a schedule is checked when it is made."""
     if not callable(lr):
-        check_range("lr", lr, 0.0, low_open=True, stepper=stepper)
-        if _concrete(lr) == math.inf:
-            raise OptbenchError(f"`lr` of {stepper} (={lr!r}) must be a finite number > 0.")
+        LR.check("lr", lr, stepper)
 
 
 def safe_div(num: jax.Array, den: jax.Array) -> jax.Array:

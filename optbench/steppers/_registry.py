@@ -39,6 +39,12 @@ def factory(name: str) -> Callable[..., Any]:
     return _FACTORIES[name]
 
 
+def ranges(name: str) -> dict[str, Any]:
+    """The ranges the stepper ``name`` publishes for its hyperparameters (``factory.ranges``, a
+    dict of :class:`~optbench.steppers._base.Range`; empty when it publishes none)."""
+    return dict(getattr(factory(name), "ranges", None) or {})
+
+
 def hparam_names(name: str) -> list[str]:
     """The keyword names a stepper's factory accepts."""
     return list(inspect.signature(factory(name)).parameters)

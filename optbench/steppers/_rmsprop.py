@@ -9,12 +9,15 @@ import jax.numpy as jnp
 
 from .._names import signature_defaults as defaults_of
 from ._base import (
+    LR,
+    NONNEGATIVE,
+    UNIT,
     Stepper,
     check_flag,
-    check_lr,
-    check_range,
+    check_ranges,
     learning_rate,
     make_label,
+    publishes,
     safe_div,
     tree_cast_like,
     tree_zeros_like,
@@ -32,6 +35,7 @@ class RMSpropState(NamedTuple):
 _WORDS = {"eps_in_sqrt": "eps inside the root", "centered": "centered"}
 
 
+@publishes({"lr": LR, "decay": UNIT, "eps": NONNEGATIVE, "momentum": UNIT})
 def rmsprop(
     lr: Any = 0.01,
     decay: Any = 0.99,
@@ -86,12 +90,10 @@ def rmsprop(
       Hinton, Srivastava & Swersky (2012), Neural Networks for Machine Learning, Lecture 6e;
       Graves (2013), Generating sequences with recurrent neural networks, arXiv:1308.0850, §4.
     """
-    check_lr(lr, "rmsprop")
-    check_range("decay", decay, 0.0, 1.0, high_open=True, stepper="rmsprop")
-    check_range("eps", eps, 0.0, stepper="rmsprop")
+    check_ranges(rmsprop.ranges, {"lr": lr, "decay": decay, "eps": eps}, "rmsprop")
     check_flag("eps_in_sqrt", eps_in_sqrt, stepper="rmsprop")
     check_flag("centered", centered, stepper="rmsprop")
-    check_range("momentum", momentum, 0.0, 1.0, high_open=True, stepper="rmsprop")
+    check_ranges(rmsprop.ranges, {"momentum": momentum}, "rmsprop")
 
     def init(params):
         return RMSpropState(

@@ -10,12 +10,14 @@ import jax.numpy as jnp
 from .._errors import OptbenchError
 from .._names import signature_defaults as defaults_of
 from ._base import (
+    LR,
+    Range,
     Stepper,
     check_choice,
-    check_lr,
-    check_range,
+    check_ranges,
     is_traced,
     make_label,
+    publishes,
     tree_cast_like,
     tree_full_like,
     tree_zeros_like,
@@ -33,9 +35,17 @@ class RpropState(NamedTuple):
     prev_value: Any  # E(t-1), the previous loss (irprop+ only, else None)
 
 
+RANGES = {
+    "lr": LR,
+    "eta_minus": Range(0.0, 1.0, low_open=True, high_open=True),
+    "eta_plus": Range(1.0, low_open=True),
+    "min_step": Range(0.0, low_open=True),
+    "max_step": Range(0.0, low_open=True),
+}
+
+
 def _check_steps(min_step: Any, max_step: Any) -> None:
-    check_range("min_step", min_step, 0.0, low_open=True, stepper="rprop")
-    check_range("max_step", max_step, 0.0, low_open=True, stepper="rprop")
+    check_ranges(RANGES, {"min_step": min_step, "max_step": max_step}, "rprop")
     if not (is_traced(min_step) or is_traced(max_step)):
         lo, hi = float(min_step), float(max_step)
         if lo > hi:
@@ -44,6 +54,7 @@ def _check_steps(min_step: Any, max_step: Any) -> None:
             )
 
 
+@publishes(RANGES)
 def rprop(
     lr: Any = 0.01,
     eta_minus: Any = 0.5,
@@ -104,9 +115,7 @@ def rprop(
             f"`lr` of rprop (={lr!r}) is the initial step size and must be a number, "
             "not a schedule."
         )
-    check_lr(lr, "rprop")
-    check_range("eta_minus", eta_minus, 0.0, 1.0, low_open=True, high_open=True, stepper="rprop")
-    check_range("eta_plus", eta_plus, 1.0, low_open=True, stepper="rprop")
+    check_ranges(RANGES, {"lr": lr, "eta_minus": eta_minus, "eta_plus": eta_plus}, "rprop")
     _check_steps(min_step, max_step)
     check_choice("variant", variant, VARIANTS, stepper="rprop")
     backtracks = variant in ("rprop+", "irprop+")

@@ -10,13 +10,16 @@ import jax.numpy as jnp
 from .._errors import OptbenchError
 from .._names import signature_defaults as defaults_of
 from ._base import (
+    LR,
+    UNIT,
+    Range,
     Stepper,
     check_choice,
-    check_lr,
-    check_range,
+    check_ranges,
     is_traced,
     learning_rate,
     make_label,
+    publishes,
     shown_if_nonzero,
     tree_zeros_like,
 )
@@ -31,6 +34,7 @@ class MomentumState(NamedTuple):
     buffer: Any  # b_t, same tree as params
 
 
+@publishes({"lr": LR})
 def sgd(lr: Any) -> Stepper:
     r"""Plain gradient descent.
 
@@ -47,7 +51,7 @@ def sgd(lr: Any) -> Stepper:
     >>> u, st = s.update(2 * p, st, p); p + u     # f = sum(p**2)
     Array([ 0.8, -1.6], dtype=float32)
     """
-    check_lr(lr, "sgd")
+    check_ranges(sgd.ranges, {"lr": lr}, "sgd")
 
     def init(params):
         return SGDState(count=jnp.zeros([], jnp.int32))
@@ -69,6 +73,7 @@ def sgd(lr: Any) -> Stepper:
     )
 
 
+@publishes({"lr": LR, "beta": UNIT, "dampening": Range(0.0, 1.0)})
 def momentum(lr: Any, beta: Any = 0.9, form: str = "heavy_ball", dampening: Any = 0.0) -> Stepper:
     r"""Momentum, in torch's heavy-ball form or the lecture's exponentially-weighted form.
 
@@ -98,10 +103,9 @@ def momentum(lr: Any, beta: Any = 0.9, form: str = "heavy_ball", dampening: Any 
     References:
       Polyak (1964); Sutskever et al. (2013), ICML.
     """
-    check_lr(lr, "momentum")
-    check_range("beta", beta, 0.0, 1.0, high_open=True, stepper="momentum")
+    check_ranges(momentum.ranges, {"lr": lr, "beta": beta}, "momentum")
     check_choice("form", form, ("heavy_ball", "ema"), stepper="momentum")
-    check_range("dampening", dampening, 0.0, 1.0, stepper="momentum")
+    check_ranges(momentum.ranges, {"dampening": dampening}, "momentum")
     if form == "ema" and shown_if_nonzero(dampening) and not is_traced(dampening):
         raise OptbenchError(
             f"`dampening` of momentum (={dampening!r}) applies to "
@@ -144,6 +148,7 @@ def momentum(lr: Any, beta: Any = 0.9, form: str = "heavy_ball", dampening: Any 
     )
 
 
+@publishes({"lr": LR, "beta": UNIT})
 def nesterov(lr: Any, beta: Any = 0.9) -> Stepper:
     r"""Nesterov momentum in torch's form.
 
@@ -170,8 +175,7 @@ def nesterov(lr: Any, beta: Any = 0.9) -> Stepper:
     References:
       Nesterov (1983); Sutskever et al. (2013); Bengio, Boulanger-Lewandowski & Pascanu (2012).
     """
-    check_lr(lr, "nesterov")
-    check_range("beta", beta, 0.0, 1.0, high_open=True, stepper="nesterov")
+    check_ranges(nesterov.ranges, {"lr": lr, "beta": beta}, "nesterov")
 
     def init(params):
         return MomentumState(count=jnp.zeros([], jnp.int32), buffer=tree_zeros_like(params))

@@ -88,10 +88,8 @@ def fast_fn(problem: Any, make: Callable, steps: int, record: bool, search: bool
         st = make(hp)
         loss, grads = value_and_grad(xs)
         alive = div_at < 0
-        at_code = jnp.where(t > 0, rule.coords(lim, xs), 0)
-        inb = at_code == 0
-        code = jnp.where(inb, rule.loss(lim, loss, grads), at_code)
-        good = code == 0
+        at, code = rule.check_step(lim, t, loss, grads, x_now=xs)
+        good = at < 0
         div_at = jnp.where(alive & ~good, t, div_at)
         kind = jnp.where(alive, code, kind)
         last = jnp.where(alive & good, loss, last)

@@ -94,17 +94,17 @@ def drive(
             loss, g = grad_fn(jnp.asarray(x), jnp.int32(t), sub)
             loss, g = float(loss), np.asarray(g)
             new, alive = None, div is None
-            loss_code = int(rule.loss(limits, loss, g))
-            if alive and loss_code == 0:
+            at, code = map(int, rule.check_step(limits, t, loss, g))  # x_t: its loss, gradient
+            if alive and at < 0:  # then the iterate the step makes
                 new = np.asarray(adapter.step(g, loss), dtype=dtype)
-                kind = int(rule.coords(limits, new))
-                if kind:
-                    div, new = t + 1, None
+                at, code = map(int, rule.check_step(limits, t, loss, g, x_next=new))
+                if at >= 0:
+                    div, kind, new = at, code, None
             elif alive:  # x_t is bad: the run freezes at the last good iterate, x_{t-1}
-                div, kind = t, loss_code
+                div, kind = t, code
                 if t > 0:
                     x = xs[-1] = xs[-2]
-            ok = alive and loss_code == 0
+            ok = alive and at != t
             losses.append(loss if ok or not losses else losses[-1])
             gnorms.append(float(np.linalg.norm(g)) if ok else 0.0)
             unorms.append(float(np.linalg.norm(new - x)) if new is not None else 0.0)
