@@ -172,3 +172,23 @@ def test_four_devices_give_the_same_results_as_one(monkeypatch):
     np.testing.assert_allclose(
         four[:-2], np.concatenate([r.losses.ravel(), g.final_loss]), rtol=2e-5
     )
+
+
+def test_two_processes_give_the_table_of_one(tmp_path, capsys):
+    # the same sweep in this process and in two processes joined through JAX's coordinator on
+    # 127.0.0.1 (every process its share of the chunks; process 0 writes): float64, bit for bit
+    argv = ["sweep", "rosenbrock", "adam", "--grid", "lr=1e-3:1:48:log", "--steps", "50"]
+    argv += ["--dtype", "float64", "--chunk-size", "8"]
+    assert main([*argv, "-o", str(tmp_path / "one")]) == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "optbench", *argv, "--processes", "2", "-o", str(tmp_path / "two")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"wrote {tmp_path / 'two'}/results.csv (48 runs)"
+    one, two = (tmp_path / d / "results.csv" for d in ("one", "two"))
+    assert one.read_bytes() == two.read_bytes()
+    chunks = sorted(p.name[-9:] for p in (tmp_path / "two" / "chunks").glob("chunk_*.npz"))
+    assert chunks == [f"{i:05d}.npz" for i in range(6)]  # both processes kept theirs

@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) 
             parser.print_help()
             return 0
         args = apply_config(parser, parser.commands[args.command], argv, args)
+        args.argv = list(argv)  # a command that starts copies of itself (sweep --processes)
         if configure_process:
             from optbench._config import configure_command_line
 

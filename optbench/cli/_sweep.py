@@ -9,6 +9,7 @@ in ``DIR/chunks`` so ``--resume`` picks an interrupted sweep up where it stopped
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
 
@@ -41,6 +42,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=int, default=5, help="best configurations to print")
     parser.add_argument(
         "--label", help="the sweep's name in plots and run.json (default: the stepper's label)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="run the sweep in N processes on this machine, joined through JAX's coordinator on "
+        "127.0.0.1, each with its share of the cores (default 1); on a cluster, start one "
+        "optbench per task instead: JAX_COORDINATOR_ADDRESS, JAX_NUM_PROCESSES and "
+        "JAX_PROCESS_ID, or SLURM's variables, join them",
+    )
+    parser.add_argument(
+        "--join-timeout",
+        type=int,
+        default=60,
+        metavar="SECONDS",
+        help="how long to wait for the other processes to join (default 60)",
     )
     parser.add_argument("-o", "--out", default="sweep-out", help="output folder")
 
@@ -77,14 +94,101 @@ def best_table(res, top: int) -> str:
     return "\n".join(lines)
 
 
+def supervise(argv: list[str], n: int) -> int:
+    """Start ``n`` copies of this command joined through a coordinator on 127.0.0.1, each with
+    its share of the cores; process 0 speaks and writes, the others compute their chunks. Wait
+    for all; when one fails, stop the others and say which."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from optbench._errors import OptbenchError
+
+    with socket.socket() as s:  # a free port for process 0's coordinator
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    keep, skip = [], False  # the same command, without --processes
+    for a in argv:
+        if not skip and a != "--processes" and not a.startswith("--processes="):
+            keep.append(a)
+        skip = a == "--processes"
+    share = max(1, (os.cpu_count() or 1) // n)
+    procs = []
+    for k in range(n):
+        env = {
+            **os.environ,
+            "JAX_COORDINATOR_ADDRESS": f"127.0.0.1:{port}",
+            "JAX_NUM_PROCESSES": str(n),
+            "JAX_PROCESS_ID": str(k),
+            "JAX_NUM_CPU_DEVICES": str(share),
+        }
+        quiet = subprocess.DEVNULL if k else None
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "optbench", *keep],
+                env=env,
+                stdout=quiet,
+                stderr=subprocess.PIPE if k else None,
+                text=True,
+            )
+        )
+    try:
+        while any(p.poll() is None for p in procs):
+            if any(p.poll() not in (None, 0) for p in procs):
+                break
+            time.sleep(0.05)
+        try:  # a mistake in the arguments ends every process: process 0 says it
+            procs[0].wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            pass
+        failed = [(k, p) for k, p in enumerate(procs) if p.poll() not in (None, 0)]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            p.wait()
+    if not failed:
+        return 0
+    k, p = failed[0]
+    if k == 0:
+        return p.returncode  # process 0 said why itself
+    said = (p.stderr.read() if p.stderr else "").strip().splitlines()
+    raise OptbenchError(
+        f"process {k} of {n} failed (exit status {p.returncode})"
+        + (f": {said[-1]}" if said else ".")
+    )
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """This process's file descriptor 1 sent to /dev/null (a library prints there directly)."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def run(args: argparse.Namespace) -> int:
     import json
+    import os
     import sys
     from pathlib import Path
 
     from optbench._errors import OptbenchError
     from optbench._io import check_outputs, output_dir, write_text
     from optbench.sweeps import parse_grid, plots, sweep
+    from optbench.sweeps._plan import plan_sweep
 
     grid = parse_grid(args.grid)
     if args.seeds < 1:
@@ -102,23 +206,44 @@ def run(args: argparse.Namespace) -> int:
             f"`--top` (={args.top}) must be a positive integer: how many of the best "
             "configurations to print."
         )
+    if args.join_timeout < 1:
+        raise OptbenchError(
+            f"`--join-timeout` (={args.join_timeout}) must be a positive number of seconds."
+        )
+    most = 4 * (os.cpu_count() or 1)
+    if not 1 <= args.processes <= most:
+        raise OptbenchError(
+            f"`--processes` (={args.processes}) must be from 1 to {most}, four for each core of "
+            "this machine."
+        )
+    if args.processes > 1 and "JAX_PROCESS_ID" not in os.environ:
+        return supervise(args.argv, args.processes)  # they check the rest, and say it
+    from optbench.sweeps._processes import join_from_environment, joined
+
+    # one of several processes: joined before JAX starts (the plan below reads the devices)
+    join_from_environment(args.join_timeout)
     problem = problem_from(args.problem, args.model, args.batch)
-    out = output_dir(args.out)
+    out = Path(args.out)
     check_outputs(out, ["results.csv", "run.json", "sensitivity.png", "heatmap.png"])
-    # check everything before anything is written: a one-step sweep validates all input
-    sweep(problem, args.stepper, grid, 1, 1, dtype=args.dtype, progress=False, label=args.label)
-    res = sweep(
-        problem,
-        args.stepper,
-        grid,
-        args.steps,
-        args.seeds,
-        dtype=args.dtype,
-        label=args.label,
-        chunk_size=args.chunk_size,
-        checkpoint_dir=output_dir(Path(out) / "chunks"),
-        resume=args.resume,
-    )
+    # every value checked before anything compiles or is written
+    plan_sweep(problem, args.stepper, grid, args.steps, args.seeds, dtype=args.dtype)
+    out = output_dir(out)
+    several = joined()[1] > 1
+    with _quiet_stdout() if several else contextlib.nullcontext():  # Gloo announces itself there
+        res = sweep(
+            problem,
+            args.stepper,
+            grid,
+            args.steps,
+            args.seeds,
+            dtype=args.dtype,
+            label=args.label,
+            chunk_size=args.chunk_size,
+            checkpoint_dir=output_dir(Path(out) / "chunks"),
+            resume=args.resume,
+        )
+    if joined()[0] != 0:  # another process of the sweep: process 0 writes the table
+        return 0
     for msg in res.meta["invalid"]:
         print(f"optbench: skipped: {msg}", file=sys.stderr)
     for msg in res.meta["recomputed"]:

@@ -38,7 +38,7 @@ class ChunkRunner:
 
     def __init__(self, plan: SweepPlan, pool: Any):
         self.plan, self.pool = plan, pool
-        devices = jax.devices()[: plan.n_devices]
+        devices = jax.local_devices()[: plan.n_devices]
         self.mesh = jax.sharding.Mesh(np.array(devices), ("runs",)) if len(devices) > 1 else None
         self.sharding = (
             None
@@ -206,17 +206,17 @@ class Checkpoints:
     sweep's chunks is refused; without resume the old chunks are removed.
     """
 
-    def __init__(self, folder: Any, plan: SweepPlan, resume: bool):
+    def __init__(self, folder: Any, plan: SweepPlan, resume: bool, clean: bool = True):
         self.folder, self.plan, self.resume = Path(folder), plan, resume
         self.signature = _signature(plan)
         self.recomputed: list[str] = []
-        self._open()
+        self._open(clean)
 
-    def _open(self) -> None:
+    def _open(self, clean: bool) -> None:
+        """Refuse another sweep's chunks on resume; when ``clean`` (one process of several),
+        remove debris and old chunks and write the manifest."""
         folder, p = self.folder, self.plan
         output_dir(folder)
-        for debris in folder.glob(".chunk_*.part.npz"):  # a run killed while writing a chunk
-            debris.unlink(missing_ok=True)
         manifest = folder / "sweep.json"
         ours = f"chunk_{self.signature}_"
         theirs = [q for q in folder.glob("chunk_*.npz") if not q.name.startswith(ours)]
@@ -231,6 +231,10 @@ class Checkpoints:
                 f"({said}), not of this one; resume into that sweep's own folder, or run without "
                 "resume to start over."
             )
+        if not clean:
+            return
+        for debris in folder.glob(".chunk_*.part.npz"):  # a run killed while writing a chunk
+            debris.unlink(missing_ok=True)
         for old in theirs if not self.resume else []:
             old.unlink(missing_ok=True)
         this = {

@@ -181,7 +181,7 @@ def plan_sweep(
         )
     )
     run_idx = np.flatnonzero(ok[config])
-    n_devices = len(jax.devices())
+    n_devices = len(jax.local_devices())  # this process's: a sweep's processes run apart
     if len(run_idx) < MIN_RUNS_PER_DEVICE * n_devices:  # too few runs to pay for splitting them
         n_devices = 1
     record = keep_trajectories and isinstance(first, np.ndarray)

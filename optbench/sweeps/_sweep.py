@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .._memory import sweep_pool
 from .._progress import Progress
 from ._assemble import assemble
 from ._chunks import Checkpoints, ChunkRunner
 from ._plan import plan_sweep
+from ._processes import barrier, gather, joined
 from ._table import SweepResult
 
 
@@ -74,18 +77,24 @@ def sweep(
         chunk_size=chunk_size,
         label=label,
     )
-    kept = Checkpoints(checkpoint_dir, plan, resume) if checkpoint_dir is not None else None
+    rank, count = joined()  # one of several processes (jax.distributed): its share of the chunks
+    kept = None
+    if checkpoint_dir is not None:
+        kept = Checkpoints(checkpoint_dir, plan, resume, clean=rank == 0)
+        barrier("optbench-sweep-checkpoints")  # the folder is clean before any chunk is saved
     compute = ChunkRunner(plan, sweep_pool())
-    parts = []
-    with Progress(len(plan.run_idx), "runs", "sweep", show=progress) as bar:
-        for i in range(plan.n_chunks):
+    mine = range(rank, plan.n_chunks, count)
+    parts = {}
+    runs = min(len(plan.run_idx), len(mine) * plan.size)
+    with Progress(runs, "runs", "sweep", show=progress if rank == 0 else False) as bar:
+        for done, i in enumerate(mine, 1):
             part = kept.load(i) if kept is not None else None
             if part is None:
                 part = compute(i)
                 if kept is not None:
                     kept.save(i, part)
-            parts.append(part)
-            bar.update((i + 1) * plan.size)
-    result = assemble(plan, parts)
+            parts[i] = {k: np.asarray(v) for k, v in part.items()} if count > 1 else part
+            bar.update(done * plan.size)
+    result = assemble(plan, gather(parts, plan.n_chunks))
     result.meta["recomputed"] = kept.recomputed if kept is not None else []
     return result
