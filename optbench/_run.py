@@ -22,6 +22,10 @@ import numpy as np
 from ._cache import CompileCache
 from ._divergence import Rule, kind_name
 from ._errors import OptbenchError
+from ._limits import MAX_SEED as MAX_SEED
+from ._limits import MAX_STEPS as MAX_STEPS
+from ._limits import check_seed as check_seed
+from ._limits import check_steps as check_steps
 from ._names import stepper_name
 from .steppers._base import Stepper
 
@@ -257,28 +261,6 @@ def sweepable(spec: str) -> tuple[str, dict[str, Any], Callable[..., Any], list[
         if isinstance(v, (int, float, str, bool)) or v is None
     }
     return where, {**defaults, **params}, TransformFactory(obj, where), known
-
-
-MAX_STEPS = 10_000_000  # a recorded run of a 2-D surface at this length takes 0.6 GB
-MAX_SEED = 2**32 - 1  # JAX's PRNG keys hold 32-bit seeds
-
-
-def check_steps(steps: Any, what: str = "steps") -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
-        raise OptbenchError(f"`{what}` (={steps!r}) must be a positive integer.")
-    if steps > MAX_STEPS:
-        raise OptbenchError(
-            f"`{what}` (={steps!r}) must be at most {MAX_STEPS:,}: every step is recorded."
-        )
-    return int(steps)
-
-
-def check_seed(seed: Any, what: str = "key") -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise OptbenchError(f"`{what}` (={seed!r}) must be an integer seed from 0 to {MAX_SEED}.")
-    if seed > MAX_SEED:
-        raise OptbenchError(f"`{what}` (={seed!r}) must be an integer seed from 0 to {MAX_SEED}.")
-    return int(seed)
 
 
 def check_dtype(dtype: Any) -> str:

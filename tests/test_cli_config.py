@@ -45,12 +45,12 @@ def test_a_race_from_a_file_equals_the_race_from_flags(tmp_path):
 
 def test_the_command_line_overrides_the_file(tmp_path):
     (tmp_path / "slide.toml").write_text(RACE)
-    argv = ["race", "--config", str(tmp_path / "slide.toml"), "--steps", "5"]
-    assert main([*argv, "rosenbrock", "adam:lr=0.01", "-o", str(tmp_path / "c")]) == 0
+    argv = ["race", "--config", str(tmp_path / "slide.toml"), "--start=-1,1", "--size", "240"]
+    assert main([*argv, "quadratic", "sgd:lr=0.05", "-o", str(tmp_path / "c")]) == 0
     rec = json.loads((tmp_path / "c" / "run.json").read_text())
-    assert rec["surface"]["name"] == "rosenbrock" and rec["steps"] == 5
-    assert [s["label"] for s in rec["steppers"]] == ["Adam (lr=0.01)"]
-    assert rec["start"] == [-1.5, 1.5] and rec["format"] == "png"  # the rest from the file
+    assert rec["start"] == [-1.0, 1.0] and rec["size"] == 240
+    assert [s["label"] for s in rec["steppers"]] == ["SGD (lr=0.05)"]  # not the file's two
+    assert rec["steps"] == 12 and rec["format"] == "png"  # the rest from the file
 
 
 def test_a_sweep_reads_compares_form(tmp_path):

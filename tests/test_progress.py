@@ -41,7 +41,7 @@ def test_sweep_frames_and_epochs_report_what_they_count(capsys, tmp_path):
     quad = optbench.surfaces.get("quadratic")
     render.animate(runs, quad, tmp_path / "r.gif", fps=5, duration=1, size=200, progress=True)
     assert "\rr.gif [" + "#" * 30 + "] 5/5 frames" in capsys.readouterr().err
-    problem = networks.problem("logistic", "moons", batch_size=50)  # 4 steps an epoch
+    problem = networks.problem("linear", "two_gaussians", batch_size=25)  # 4 steps an epoch
     t = optbench.run(problem, "sgd:lr=0.1", 12, progress=True)
     err = capsys.readouterr().err
     assert "\rSGD (lr=0.1) [" + "#" * 30 + "] 3/3 epochs" in err and err.endswith("\n")

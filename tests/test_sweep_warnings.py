@@ -46,10 +46,10 @@ def test_the_command_line_prints_and_records_them(tmp_path, capsys):
     assert rec["warnings"][0] == SEEDS and len(rec["warnings"]) == 2
     toml = tmp_path / "c.toml"
     toml.write_text(
-        'problems = ["quadratic"]\nsteps = 30\nseeds = 2\n[steppers.GD]\nstepper = "sgd"\n'
+        'problems = ["quadratic"]\nsteps = 30\nseeds = 3\n[steppers.GD]\nstepper = "sgd"\n'
         'grid = { lr = "0.01:0.1:5" }\n'
     )
     assert main(["compare", str(toml), "-o", str(tmp_path / "c")]) == 0
     report = (tmp_path / "c" / "report.md").read_text()
-    assert "## Warnings\n\n- quadratic / GD: the 2 seeds of every configuration" in report
+    assert "## Warnings\n\n- quadratic / GD: the 3 seeds of every configuration" in report
     assert "optbench: warning: quadratic / GD: the best lr (0.1)" in capsys.readouterr().err

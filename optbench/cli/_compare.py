@@ -58,12 +58,15 @@ def run(args: argparse.Namespace) -> int:
 
     from optbench._io import check_outputs, output_dir, write_text
     from optbench.sweeps import compare, plots
+    from optbench.sweeps._plan import plan_sweep
 
     cfg = read_config(args.config)
     out = output_dir(args.out)
     check_outputs(out, ["report.md", "ecdf.png", "profile.png"])
-    # validate every problem, stepper and grid on one-step sweeps before anything is written
-    compare(cfg["problems"], cfg["steppers"], 1, 1, progress=False)
+    # every problem, stepper and grid checked before anything compiles or is written
+    for problem in cfg["problems"]:
+        for label, (stepper, grid) in cfg["steppers"].items():
+            plan_sweep(problem, stepper, grid, cfg["steps"], cfg["seeds"], label=label)
     cmp = compare(
         cfg["problems"], cfg["steppers"], cfg["steps"], cfg["seeds"], target=cfg["target"]
     )

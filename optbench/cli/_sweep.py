@@ -187,13 +187,12 @@ def run(args: argparse.Namespace) -> int:
 
     from optbench._errors import OptbenchError
     from optbench._io import check_outputs, output_dir, write_text
-    from optbench.sweeps import parse_grid, plots, sweep
-    from optbench.sweeps._plan import plan_sweep
+    from optbench.sweeps._grid import parse_grid
 
     grid = parse_grid(args.grid)
     if args.seeds < 1:
         raise OptbenchError(f"`--seeds` (={args.seeds}) must be an integer >= 1.")
-    from optbench._run import check_steps
+    from optbench._limits import check_steps
 
     check_steps(args.steps, "--steps")
     if args.chunk_size is not None and args.chunk_size < 1:
@@ -218,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.processes > 1 and "JAX_PROCESS_ID" not in os.environ:
         return supervise(args.argv, args.processes)  # they check the rest, and say it
+    from optbench.sweeps import plots, sweep
+    from optbench.sweeps._plan import plan_sweep
     from optbench.sweeps._processes import join_from_environment, joined
 
     # one of several processes: joined before JAX starts (the plan below reads the devices)
