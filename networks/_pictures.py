@@ -68,14 +68,21 @@ def boundary_frames(
 
 
 def landscape_slice(
-    problem: NetworkProblem, params: Any, resolution: int = 60, margin: float = 0.3
+    problem: NetworkProblem,
+    params: Any,
+    resolution: int = 60,
+    margin: float = 0.3,
+    examples: int = 256,
 ) -> dict[str, np.ndarray]:
     """The training loss on the trajectory's PCA plane through the final parameters.
 
+    The loss at each of the ``resolution`` x ``resolution`` points is the training objective on
+    at most ``examples`` training examples (a seeded sample when there are more): the picture's
+    shape, at a fraction of the cost for a larger set (a CNN on the 1437 digits: 9 s -> 2 s).
+
     Returns NumPy ``a`` and ``b`` (grid coordinates along PC1 and PC2), ``loss`` (``(len(b),
-    len(a))``), ``path`` (the iterates projected, ``(steps + 1, 2)``) and ``explained`` (the
-    variance
-    fraction of PC1 and PC2).
+    len(a))``), ``path`` (the iterates projected, ``(steps + 1, 2)``), ``explained`` (the variance
+    fraction of PC1 and PC2) and ``examples`` (how many training examples the loss is on).
     """
     leaves = [np.asarray(leaf, np.float64) for leaf in jax.tree.leaves(params)]
     flat = np.concatenate([leaf.reshape(len(leaf), -1) for leaf in leaves], axis=1)
@@ -97,12 +104,31 @@ def landscape_slice(
     A, B = np.meshgrid(a, b)
     points = final + A.reshape(-1, 1) * dirs[0] + B.reshape(-1, 1) * dirs[1]
     _, unravel = ravel_pytree(jax.tree.map(lambda x: x[-1], params))
+    n = len(problem.x_train)
+    pick = (
+        np.arange(n)
+        if n <= examples
+        else np.sort(np.random.default_rng(0).choice(n, examples, replace=False))
+    )
+    x_sub, t_sub = jnp.asarray(problem.x_train[pick]), jnp.asarray(problem.t_train[pick])
+
+    def objective(w: jax.Array) -> jax.Array:
+        p = unravel(w)
+        return problem.data_loss(p, x_sub, t_sub) + problem.penalty(p)
+
     value = compiled(
-        ("landscape", problem.cache_key()),
-        lambda: lambda ps: jax.lax.map(lambda w: problem.value(unravel(w)), ps, batch_size=256),
+        ("landscape", problem.cache_key(), len(pick)),
+        lambda: lambda ps: jax.lax.map(objective, ps, batch_size=256),
     )
     loss = np.asarray(value(jnp.asarray(points, jnp.float32)), np.float64).reshape(A.shape)
-    return {"a": a, "b": b, "loss": loss, "path": path, "explained": np.asarray(explained)}
+    return {
+        "a": a,
+        "b": b,
+        "loss": loss,
+        "path": path,
+        "explained": np.asarray(explained),
+        "examples": len(pick),
+    }
 
 
 def zero_init_study(

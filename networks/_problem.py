@@ -150,6 +150,12 @@ class NetworkProblem:
         idx = jax.lax.dynamic_slice(perm, (i * self.batch_size,), (self.batch_size,))
         return x[idx], t[idx]
 
+    @property
+    def uses_key(self) -> bool:
+        """Whether :meth:`loss_and_grad` draws from its key (dropout masks; the minibatch order
+        comes from the problem's own seed)."""
+        return self.dropout > 0
+
     def loss_and_grad(self, params: Any, step: jax.Array, key: jax.Array) -> tuple[Any, Any]:
         xb, tb = self.batch(step)
 

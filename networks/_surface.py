@@ -40,6 +40,10 @@ class DataSurface(Surface):
             params={"problem": repr(problem)},
         )
 
+    @property
+    def uses_key(self) -> bool:
+        return self.problem.uses_key
+
     def loss_and_grad(self, x: jax.Array, step: jax.Array, key: jax.Array) -> tuple[Any, Any]:
         loss, grads = self.problem.loss_and_grad(self._unravel(x), step, key)
         return loss, ravel_pytree(grads)[0]

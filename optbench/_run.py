@@ -301,14 +301,22 @@ def _select(pred: jax.Array, a: Any, b: Any) -> Any:
 
 
 def trajectory_fn(
-    problem: Any, stepper: Any, steps: int, record_params: bool = True, report_every: int = 0
+    problem: Any,
+    stepper: Any,
+    steps: int,
+    record_params: bool = True,
+    report_every: int = 0,
+    norms: bool = True,
 ) -> Callable:
     """The un-jitted run ``(hparams, x0, key) -> dict of arrays``; jit it, or vmap then jit it.
 
     ``hparams`` holds the stepper's numeric hyperparameters (traced); everything else is
     compiled in. ``report_every`` > 0 calls back to the host every that many steps (the progress
-    line of ``run(progress=True)``; ``jax.debug.callback``).
+    line of ``run(progress=True)``; ``jax.debug.callback``). ``norms=False`` leaves the gradient
+    and update norms out (a sweep's table has no use for them). The key is split each step only
+    for a problem that draws from it (``problem.uses_key``: gradient noise, dropout).
     """
+    uses_key = bool(getattr(problem, "uses_key", True))
     numeric, static = split_hparams(stepper)
     factory = getattr(stepper, "factory", None)
     is_ours = isinstance(stepper, Stepper)
@@ -325,7 +333,10 @@ def trajectory_fn(
 
         def body(carry, t):
             x, state, key, div_at, kind, last_loss, kept = carry
-            key, sub = jax.random.split(key)
+            if uses_key:
+                key, sub = jax.random.split(key)
+            else:  # deterministic: no threefry in the loop, to compile or to run
+                sub = key
             loss, grads = problem.loss_and_grad(x, t, sub)
             alive = div_at < 0
             if is_ours:
@@ -344,13 +355,11 @@ def trajectory_fn(
             x = _select(go, new_x, x)
             state = _select(go, new_state, state)
             rec_loss = jnp.where(alive & loss_ok, loss, last_loss)
-            out = {
-                "loss": rec_loss,
-                "grad_norm": jnp.where(alive & loss_ok, _tree_norm(grads), 0.0).astype(
-                    rec_loss.dtype
-                ),
-                "update_norm": jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype),
-            }
+            out = {"loss": rec_loss}
+            if norms:
+                norm = _tree_norm(grads)
+                out["grad_norm"] = jnp.where(alive & loss_ok, norm, 0.0).astype(rec_loss.dtype)
+                out["update_norm"] = jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype)
             if record_params:
                 out["params"] = kept
             if report_every:
@@ -376,8 +385,7 @@ def trajectory_fn(
         final = jnp.where(div_at < 0, final, last_loss)
         res = {
             "loss": jnp.concatenate([outs["loss"], final[None]]),
-            "grad_norm": outs["grad_norm"],
-            "update_norm": outs["update_norm"],
+            **{k: outs[k] for k in ("grad_norm", "update_norm") if k in outs},
             "diverged_at": div_at,
             "diverged_kind": kind,
         }

@@ -143,6 +143,11 @@ class Surface:
             "noise": self.noise,
         }
 
+    @property
+    def uses_key(self) -> bool:
+        """Whether :meth:`loss_and_grad` draws from its key (gradient noise)."""
+        return self.noise > 0
+
     def loss_and_grad(
         self, x: jax.Array, step: jax.Array, key: jax.Array
     ) -> tuple[jax.Array, jax.Array]:

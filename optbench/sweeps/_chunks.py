@@ -96,7 +96,8 @@ class ChunkRunner:
                 p.searched,
             )
             return jax.jit(_per_device(one, self.mesh, self.shapes, p.searched), donate_argnums=3)
-        return jax.jit(jax.vmap(trajectory_fn(p.problem, p.proto, p.steps, p.record)))
+        one = trajectory_fn(p.problem, p.proto, p.steps, p.record, norms=False)
+        return jax.jit(jax.vmap(one))
 
     def __call__(self, i: int) -> dict[str, np.ndarray]:
         """Chunk ``i``: per run its first, final and best loss, divergence step and code, its

@@ -35,7 +35,10 @@ from . import _fast
 from ._grid import check_grid, grid_in_units
 
 MAX_RUNS = 10_000_000  # runs in one sweep: the table's columns alone take a few GB beyond
-MIN_RUNS_PER_DEVICE = 256  # fewer runs than this a device: one device, not worth splitting
+# fewer runs than this a device: one device, not worth splitting (the fast path's runs are
+# cheap; a run of the vmapped runner, a network's, costs enough to split from a few a device)
+MIN_RUNS_PER_DEVICE = 256
+RUNNER_RUNS_PER_DEVICE = 8
 CHUNK_BYTES = 256 << 20  # what one chunk's records may take
 
 
@@ -181,14 +184,15 @@ def plan_sweep(
         )
     )
     run_idx = np.flatnonzero(ok[config])
+    fast = _fast.eligible(problem, proto)
     n_devices = len(jax.local_devices())  # this process's: a sweep's processes run apart
-    if len(run_idx) < MIN_RUNS_PER_DEVICE * n_devices:  # too few runs to pay for splitting them
+    least = MIN_RUNS_PER_DEVICE if fast else min(MIN_RUNS_PER_DEVICE, RUNNER_RUNS_PER_DEVICE)
+    if len(run_idx) < least * n_devices:  # too few runs to pay for splitting them
         n_devices = 1
     record = keep_trajectories and isinstance(first, np.ndarray)
     dim = int(sum(np.size(a) for a in jax.tree.leaves(first)))
     size = chunk_size or default_chunk_size(steps, dim, record, max(len(run_idx), 1))
     size = -(-size // n_devices) * n_devices
-    fast = _fast.eligible(problem, proto)
     return SweepPlan(
         problem=problem,
         name=name,
