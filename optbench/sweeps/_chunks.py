@@ -179,8 +179,8 @@ class ChunkRunner:
         return part
 
     def _run_part(self, out: dict) -> dict:
-        loss = out["loss"]
-        run_min = _running_min(loss)
+        loss = np.asarray(out["loss"])
+        run_min = running_min(loss)
         part = {
             "first": loss[:, 0],
             "final": loss[:, -1],
@@ -365,7 +365,6 @@ def _host(*arrays: jax.Array) -> list[np.ndarray]:
     return out
 
 
-@jax.jit
-def _running_min(loss: jax.Array) -> jax.Array:
+def running_min(loss: np.ndarray) -> np.ndarray:
     """(steps+1, runs) running minimum over time of run-major losses; NaN counts as +inf."""
-    return jax.lax.cummin(jnp.where(jnp.isnan(loss), jnp.inf, loss), axis=1).T
+    return np.minimum.accumulate(np.where(np.isnan(loss), np.inf, loss), axis=1).T

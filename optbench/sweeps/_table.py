@@ -56,7 +56,10 @@ def first_hits_time_major(run_min: Any, thresholds: np.ndarray) -> np.ndarray:
     ``run_min`` may be a NumPy array or a (sharded) JAX array, which stays on its devices: each
     device searches its own runs. ``thresholds``: see :func:`thresholds`.
     """
-    if isinstance(run_min, jax.Array) and not run_min.is_fully_replicated:
+    if not isinstance(run_min, jax.Array) or np.size(run_min) <= NUMPY_SEARCH:
+        # small: NumPy searches it at once, where a compile would cost more than the search
+        return search_time_major(np.asarray(run_min), thresholds, xp=np)
+    if not run_min.is_fully_replicated:
         # one search per block of runs, each on the device that holds it (dispatched together)
         blocks = {sh.index[1].start or 0: sh.data for sh in run_min.addressable_shards}
         parts = [_search(blocks[k], thresholds) for k in sorted(blocks)]
@@ -64,8 +67,12 @@ def first_hits_time_major(run_min: Any, thresholds: np.ndarray) -> np.ndarray:
     return np.asarray(_search(run_min, thresholds))
 
 
-def search_time_major(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
-    """(runs, targets) first hits, traced: the search of :func:`first_hits_time_major`.
+NUMPY_SEARCH = 1 << 24  # records up to this size are searched with NumPy
+
+
+def search_time_major(run_min: Any, thresholds: Any, xp: Any = jnp) -> Any:
+    """(runs, targets) first hits, traced (``xp=jnp``) or in NumPy: the search of
+    :func:`first_hits_time_major`.
 
     The running minimum is non-increasing, so the first hit of target ``f`` is the number of
     rows whose running minimum is still above ``f``. That count is found for every (target, run)
@@ -73,18 +80,19 @@ def search_time_major(run_min: jax.Array, thresholds: jax.Array) -> jax.Array:
     round one gather from the flat time-major array.
     """
     length, runs = run_min.shape
-    f = jnp.asarray(thresholds, run_min.dtype)[:, None]
+    f = xp.asarray(thresholds, run_min.dtype)[:, None]
     flat = run_min.reshape(-1)
-    col = jnp.arange(runs, dtype=jnp.int32)[None, :]
-    above = jnp.zeros((len(f), runs), jnp.int32)  # rows known to be above f
+    col = xp.arange(runs, dtype=xp.int32)[None, :]
+    above = xp.zeros((len(f), runs), xp.int32)  # rows known to be above f
     step = 1 << (int(length).bit_length() - 1)
     while step:
         more = above + step
-        row = jnp.minimum(more, length) - 1  # in range; rows past the end are masked below
-        over = flat.at[row * runs + col].get(mode="promise_in_bounds") > f
-        above = jnp.where((more <= length) & over, more, above)
+        row = xp.minimum(more, length) - 1  # in range; rows past the end are masked below
+        idx = row * runs + col
+        got = flat.at[idx].get(mode="promise_in_bounds") if xp is jnp else flat[idx]
+        above = xp.where((more <= length) & (got > f), more, above)
         step >>= 1
-    return jnp.where(above >= length, -1, above).T
+    return xp.where(above >= length, -1, above).T
 
 
 _search = jax.jit(search_time_major)
