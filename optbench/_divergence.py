@@ -36,6 +36,7 @@ Codes (what compiled runs carry): 0 none, then the kinds above in order (``KINDS
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
@@ -172,9 +173,14 @@ class Rule:
 def _summary(tree: Any, xp: Any) -> tuple[Any, Any]:
     """``(any NaN, the largest magnitude of the rest)`` over every coordinate of ``tree``: two
     reductions over one flat vector, however many leaves (a network's: a dozen), which keeps the
-    compiled check small."""
-    leaves = [xp.ravel(xp.asarray(a)) for a in jax.tree.leaves(tree)]
-    flat = xp.concatenate(leaves) if len(leaves) > 1 else leaves[0]
+    compiled check small. Scalar leaves (the sweep's fast path holds a run's coordinates one by
+    one) are combined elementwise instead: no reduction, nothing concatenated."""
+    leaves = [xp.asarray(a) for a in jax.tree.leaves(tree)]
+    if all(a.ndim == 0 for a in leaves):
+        nans = [xp.isnan(a) for a in leaves]
+        sizes = [xp.where(n, 0, xp.abs(a)) for n, a in zip(nans, leaves)]
+        return functools.reduce(xp.logical_or, nans), functools.reduce(xp.maximum, sizes)
+    flat = xp.concatenate([xp.ravel(a) for a in leaves]) if len(leaves) > 1 else leaves[0]
     nan = xp.isnan(flat)
     return xp.any(nan), xp.max(xp.where(nan, 0, xp.abs(flat)))
 

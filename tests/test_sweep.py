@@ -295,3 +295,23 @@ def test_published_ranges_check_a_grid_without_making_steppers(monkeypatch):
     ran = r.kind != "invalid"
     assert ran.sum() == 500 and np.all(r.hparams["lr"][ran] > 0)
     assert np.all(r.hparams["beta"][ran] == 0.5)
+
+
+def test_a_networks_default_chunk_is_about_ten_seconds_of_counted_work():
+    from optbench.networks import problem
+
+    from optbench.sweeps import _plan
+
+    p = problem("mlp:32,32", "moons")
+    flops = _plan.step_flops(p, p.initial(None, 0))
+    # a gradient costs about three forward passes; the forward pass is dominated by the matmuls
+    forward = p.n_train * 2 * (2 * 32 + 32 * 32 + 32 * 1)
+    assert 3.0 * forward < flops < 3.3 * forward
+    plan = _plan.plan_sweep(p, "sgd", {"lr": np.geomspace(1e-3, 1.0, 4000)}, 500)
+    rate = _plan.FLOP_RATE["cpu"]
+    most = int(_plan.CHUNK_SECONDS * rate / (flops * 500))  # runs in 10 s at that rate
+    # as few chunks as that allows, of equal size
+    assert plan.n_chunks == -(-4000 // most) and plan.size == -(-4000 // plan.n_chunks)
+    # a surface's fast path: bounded by memory only
+    surf = _plan.plan_sweep("rosenbrock", "sgd", {"lr": np.geomspace(1e-4, 1e-3, 4000)}, 50)
+    assert surf.size == 4000 and surf.n_chunks == 1

@@ -96,8 +96,12 @@ class ChunkRunner:
                 p.searched,
             )
             return jax.jit(_per_device(one, self.mesh, self.shapes, p.searched), donate_argnums=3)
-        one = trajectory_fn(p.problem, p.proto, p.steps, p.record, norms=False)
-        return jax.jit(jax.vmap(one))
+        one = jax.vmap(trajectory_fn(p.problem, p.proto, p.steps, p.record, norms=False))
+
+        def runs(hp: dict, x0: Any, seeds: jax.Array) -> dict:  # keys made inside the call
+            return one(hp, x0, jax.vmap(jax.random.PRNGKey)(seeds))
+
+        return jax.jit(runs)
 
     def __call__(self, i: int) -> dict[str, np.ndarray]:
         """Chunk ``i``: per run its first, final and best loss, divergence step and code, its
@@ -107,10 +111,11 @@ class ChunkRunner:
             rows = p.chunk_rows(i)
             m = len(rows)
             pad = np.concatenate([rows, np.full(p.size - m, rows[-1])])
+            # NumPy in, so that nothing compiles to make or to place the inputs
             hp = {
-                k: jnp.asarray(p.cols[k][p.config[pad]], p.dtype)
+                k: np.asarray(p.cols[k][p.config[pad]], p.dtype)
                 if k in p.grid
-                else jnp.full((p.size,), p.numeric[k], p.dtype)
+                else np.full((p.size,), p.numeric[k], p.dtype)
                 for k in p.numeric
                 if k not in self.baked
             }
@@ -118,8 +123,7 @@ class ChunkRunner:
             if p.fast:  # noiseless: no keys
                 args = (hp, x0)
             else:
-                keys = jax.vmap(jax.random.PRNGKey)(jnp.asarray(p.seed[pad], jnp.uint32))
-                args = (hp, x0, keys)
+                args = (hp, x0, np.asarray(p.seed[pad], np.uint32))
             if self.sharding is not None:
                 args = jax.device_put(args, self.sharding)
             if p.fast:  # the last chunk's (or sweep's) buffers when free, else new ones
@@ -153,7 +157,7 @@ class ChunkRunner:
         stacked = jax.tree.map(
             lambda *a: np.stack(a), *[p.x0(int(q // p.seeds), int(q % p.seeds)) for q in uniq]
         )
-        return jax.tree.map(lambda a: jnp.asarray(a[inv.ravel()], p.dtype), stacked)
+        return jax.tree.map(lambda a: np.asarray(a[inv.ravel()], p.dtype), stacked)
 
     def _fast_part(self, out: dict) -> dict:
         p = self.plan

@@ -50,7 +50,9 @@ def sweep(
       steps: updates per run. seeds: seeds 0..seeds-1 per configuration (gradient noise, batches).
       starts: None (the problem's start) or an array of start points ``(k, d)``.
       dtype: "float32" or "float64". keep_trajectories: keep losses (and params for surfaces).
-      chunk_size: runs per compiled call (default: what fits in ~256 MB).
+      chunk_size: runs per compiled call (default: what fits in ~256 MB of records and, for a
+        network or any problem off the surfaces' fast path, about 10 s of work estimated from
+        XLA's count of one gradient's floating-point operations).
       checkpoint_dir: write each finished chunk there; with ``resume=True`` finished chunks of the
         same sweep are read back instead of rerun.
       progress: a progress line on stderr, runs done and the time left, updated chunk by chunk
