@@ -27,6 +27,7 @@ from ._limits import MAX_STEPS as MAX_STEPS
 from ._limits import check_seed as check_seed
 from ._limits import check_steps as check_steps
 from ._names import stepper_name
+from ._state import state_fields
 from .steppers._base import Stepper
 
 DTYPES = ("float32", "float64")
@@ -56,6 +57,9 @@ class Trajectory:
       problem: the problem's description (``describe()``), start, steps, key, dtype: how to
         rerun it.
       extras: problem-specific records (e.g. per-epoch network metrics).
+      state: with ``run(..., record_state=True)``, the stepper's state after every step, NumPy
+        arrays ``(steps + 1, ...)`` named by the state's fields (Adam's ``mu``, ``nu``,
+        ``count``; see :mod:`optbench._state`); row ``t`` goes with ``params[t]``. None otherwise.
     """
 
     params: Any
@@ -74,6 +78,7 @@ class Trajectory:
     extras: dict[str, Any] = dataclasses.field(default_factory=dict)
     formula: str = ""
     diverged_kind: str | None = None
+    state: dict[str, Any] | None = None
 
     @property
     def final_loss(self) -> float:
@@ -307,6 +312,7 @@ def trajectory_fn(
     record_params: bool = True,
     report_every: int = 0,
     norms: bool = True,
+    record_state: bool = False,
 ) -> Callable:
     """The un-jitted run ``(hparams, x0, key) -> dict of arrays``; jit it, or vmap then jit it.
 
@@ -315,6 +321,8 @@ def trajectory_fn(
     line of ``run(progress=True)``; ``jax.debug.callback``). ``norms=False`` leaves the gradient
     and update norms out (a sweep's table has no use for them). The key is split each step only
     for a problem that draws from it (``problem.uses_key``: gradient noise, dropout).
+    ``record_state`` keeps the stepper's state after every step (``out["state"]``, the state's
+    own pytree with a leading axis of ``steps + 1``, row 0 the initial state).
     """
     uses_key = bool(getattr(problem, "uses_key", True))
     numeric, static = split_hparams(stepper)
@@ -362,6 +370,8 @@ def trajectory_fn(
                 out["update_norm"] = jnp.where(go, _tree_norm(updates), 0.0).astype(rec_loss.dtype)
             if record_params:
                 out["params"] = kept
+            if record_state:  # frozen with the run: the state its last good iterate had
+                out["state"] = state
             if report_every:
                 done = t + 1
                 jax.lax.cond(
@@ -389,6 +399,10 @@ def trajectory_fn(
             "diverged_at": div_at,
             "diverged_kind": kind,
         }
+        if record_state:
+            res["state"] = jax.tree.map(
+                lambda a, b: jnp.concatenate([a[None], b]), state0, outs["state"]
+            )
         if record_params:  # x_0 ... x_{T-1} as recorded, then x_T when it is good
             last = _select(div_at < 0, x, kept)
             res["params"] = jax.tree.map(
@@ -422,12 +436,25 @@ def compiled_run(
     dtype: str,
     record_params: bool = True,
     report_every: int = 0,
+    record_state: bool = False,
 ) -> Callable:
     """The jitted run for this (problem, stepper kind, steps, dtype), compiled once and reused."""
-    key = (problem.cache_key(), _stepper_key(stepper), steps, dtype, record_params, report_every)
+    key = (
+        problem.cache_key(),
+        _stepper_key(stepper),
+        steps,
+        dtype,
+        record_params,
+        report_every,
+        record_state,
+    )
     return _COMPILED.get(
         key,
-        lambda: jax.jit(trajectory_fn(problem, stepper, steps, record_params, report_every)),
+        lambda: jax.jit(
+            trajectory_fn(
+                problem, stepper, steps, record_params, report_every, record_state=record_state
+            )
+        ),
     )
 
 
@@ -485,6 +512,7 @@ def run(
     record_params: bool = True,
     label: str | None = None,
     progress: bool | None = False,
+    record_state: bool = False,
 ) -> Trajectory:
     """Run ``stepper`` on ``problem`` for ``steps`` steps from ``start`` (the problem's default
     if None).
@@ -504,6 +532,8 @@ def run(
         label is named by what it is, e.g. the optax transforms it chains).
       progress: a progress line on stderr while the compiled run computes (epochs of a network,
         hundredths of the run on a surface); None shows it when stderr is a terminal.
+      record_state: keep the stepper's state after every step (``Trajectory.state``: NumPy
+        arrays named by the state's fields, ``(steps + 1, ...)``; off by default, sweeps never).
 
     Returns:
       A :class:`Trajectory`. A diverging run does not raise: it freezes and records ``diverged_at``.
@@ -522,7 +552,14 @@ def run(
     stepper, units = stepper_and_units(stepper, problem, x0_np)
     from .testing._adapters import Adapter
 
+    if not isinstance(record_state, bool):
+        raise OptbenchError(f"`record_state` (={record_state!r}) must be True or False.")
     if isinstance(stepper, Adapter):  # torch.optim or a NumPy update function: step by step
+        if record_state:
+            raise OptbenchError(
+                f"`record_state=True` needs a JAX stepper; {stepper.label!r} keeps its state "
+                "outside JAX (torch.optim or a NumPy function), where optbench cannot read it."
+            )
         from .testing._compare import drive
 
         t = drive(stepper, problem, steps, start=x0_np, dtype=dtype, key=key)
@@ -531,7 +568,7 @@ def run(
         x0 = jax.tree.map(lambda a: jnp.asarray(a, dtype=dtype), x0_np)
         name = check_label(label) or getattr(stepper, "label", None) or stepper_name(stepper)
         with _reporting(problem, steps, name, progress) as every:
-            fn = compiled_run(problem, stepper, steps, dtype, record_params, every)
+            fn = compiled_run(problem, stepper, steps, dtype, record_params, every, record_state)
             out = fn(hparam_arrays(stepper, dtype), x0, jax.random.PRNGKey(int(key)))
             out = jax.tree.map(np.asarray, out)
     div = int(out["diverged_at"])
@@ -556,6 +593,7 @@ def run(
         extras=extras,
         formula=getattr(stepper, "formula", "") or "",
         diverged_kind=None if div < 0 else kind_name(out["diverged_kind"]),
+        state=state_fields(out["state"]) if record_state else None,
     )
 
 
@@ -572,8 +610,10 @@ def race(
     start: Any = None,
     key: int = 0,
     dtype: str = "float32",
+    record_state: bool = False,
 ) -> list[Trajectory]:
-    """Run several steppers on one problem from one start; one :class:`Trajectory` each.
+    """Run several steppers on one problem from one start; one :class:`Trajectory` each
+    (``record_state``: see :func:`run`).
 
     ``steppers`` holds steppers, specs (``"adam:lr=0.05"``) or ``(label, stepper)`` pairs. Two
     runs never share a label: where two would, the later ones get `` [2]``, `` [3]``, ...
@@ -589,7 +629,18 @@ def race(
         label = None
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             label, item = item
-        runs.append(run(problem, item, steps, start=start, key=key, dtype=dtype, label=label))
+        runs.append(
+            run(
+                problem,
+                item,
+                steps,
+                start=start,
+                key=key,
+                dtype=dtype,
+                label=label,
+                record_state=record_state,
+            )
+        )
     return distinct_labels(runs)
 
 

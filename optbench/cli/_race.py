@@ -7,6 +7,7 @@ import argparse
 # The lecture set, with learning rates that behave on each catalog surface from its default start
 # (chosen by running them: every path moves visibly in 300 steps and none diverges). Surfaces not
 # listed get rates derived from the Hessian at the start and the size of the plot.
+SHOWS = ("state",)  # what --show adds to a race's pictures
 LECTURE_SET = ("sgd", "momentum", "nesterov", "rmsprop", "rprop", "adam")
 LECTURE_LR: dict[str, dict[str, float]] = {
     "rosenbrock": {
@@ -87,6 +88,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--title", help="title over the animation")
     p.add_argument("--panels", action="store_true", help="one panel per stepper")
     p.add_argument("--formula", action="store_true", help="show each update rule in the legend")
+    p.add_argument(
+        "--show",
+        action="append",
+        default=[],
+        metavar="WHAT",
+        help="state: also draw each stepper's own state against the step (state.png)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for gradient noise (default 0)")
 
 
@@ -140,6 +148,12 @@ def run(args: argparse.Namespace) -> int:
 
         raise unknown("format", args.format, FORMATS)
     style(args.theme, args.lang)
+    for what in args.show:
+        if what not in SHOWS:
+            from optbench._errors import unknown
+
+            raise unknown("--show", what, SHOWS)
+    state = "state" in args.show
     if args.format == "mp4":
         try:
             import imageio_ffmpeg  # noqa: F401
@@ -174,9 +188,16 @@ def run(args: argparse.Namespace) -> int:
     for s in specs:  # every spec checked before anything is written; (label, spec) from a TOML
         resolve_stepper(s[1] if isinstance(s, tuple) else s, surface, at)
     out = output_dir(args.out or Path("optbench-out") / surface.name)
-    check_outputs(out, [f"race.{args.format}", "convergence.png", "trajectories.csv", "run.json"])
+    names = [f"race.{args.format}", "convergence.png", "trajectories.csv", "run.json"]
+    check_outputs(out, names + (["state.png"] if state else []))
 
-    runs = optbench.race(surface, specs, args.steps, start=start, key=args.seed)
+    runs = optbench.race(surface, specs, args.steps, start=start, key=args.seed, record_state=state)
+    # the state first: a race with no state to draw says so before anything is written
+    shown = (
+        [render.state_plot(runs, out / "state.png", theme=args.theme, lang=args.lang)]
+        if state
+        else []
+    )
     eta_max = None
     if any(t.stepper == "sgd" for t in runs):
         from optbench.analysis import lr_limits
@@ -209,6 +230,7 @@ def run(args: argparse.Namespace) -> int:
             title=args.title,
         ),
         render.trajectories_csv(runs, out / "trajectories.csv"),
+        *shown,
     ]
     record = render.run_record(
         runs,
@@ -224,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
             "theme": args.theme,
             "lang": args.lang,
             "panels": args.panels,
+            "show": args.show,
         },
     )
     written.append(write_json(out / "run.json", record))

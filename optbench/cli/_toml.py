@@ -179,7 +179,7 @@ def _option_value(action: argparse.Action, value: Any, where: str) -> Any:
         if not isinstance(value, bool):
             raise OptbenchError(f"{where} (={value!r}) must be true or false.")
         return value
-    if action.nargs == "*":
+    if action.nargs == "*" or isinstance(action, argparse._AppendAction):  # --show a --show b
         return strings(value, where)
     if action.type in (int, float):
         value = number(value, where, integer=action.type is int)

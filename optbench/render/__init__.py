@@ -14,6 +14,7 @@ from optbench.render._files import run_record as run_record
 from optbench.render._files import trajectories_csv as trajectories_csv
 from optbench.render._gif import gif_delay_ms as gif_delay_ms
 from optbench.render._gif import write_gif as write_gif
+from optbench.render._state import state_plot as state_plot
 from optbench.render._style import PALETTE as PALETTE
 from optbench.render._style import TEXT as TEXT
 from optbench.render._style import THEMES as THEMES
