@@ -40,7 +40,7 @@ def test_a_race_from_a_file_equals_the_race_from_flags(tmp_path):
         assert x["params"][0].tolist() == [-1.5, 1.5]
     rec = json.loads((tmp_path / "a" / "run.json").read_text())
     assert [s["label"] for s in rec["steppers"]] == ["GD, slow", "GD at half eta_max"]
-    assert rec["specs"] == ["sgd:lr=0.05", "sgd:lr=0.5eta_max"] and rec["size"] == 200
+    assert rec["specs"] == ["sgd:lr=0.05", "sgd:lr=0.5eta_max"] and rec["size"] == "200x200"
 
 
 def test_the_command_line_overrides_the_file(tmp_path):
@@ -48,7 +48,7 @@ def test_the_command_line_overrides_the_file(tmp_path):
     argv = ["race", "--config", str(tmp_path / "slide.toml"), "--start=-1,1", "--size", "240"]
     assert main([*argv, "quadratic", "sgd:lr=0.05", "-o", str(tmp_path / "c")]) == 0
     rec = json.loads((tmp_path / "c" / "run.json").read_text())
-    assert rec["start"] == [-1.0, 1.0] and rec["size"] == 240
+    assert rec["start"] == [-1.0, 1.0] and rec["size"] == "240x240"
     assert [s["label"] for s in rec["steppers"]] == ["SGD (lr=0.05)"]  # not the file's two
     assert rec["steps"] == 12 and rec["format"] == "png"  # the rest from the file
 

@@ -55,7 +55,7 @@ FILES = {
         "rosenbrock_race.gif": ((300, 300), 8, 120),
         "rosenbrock_race_convergence.png": ((1350, 372), 1, None),
     },
-    "batch_vs_stochastic": {"batch_vs_stochastic.gif": ((300, 335), 8, 120)},  # 35 px title
+    "batch_vs_stochastic": {"batch_vs_stochastic.gif": ((300, 300), 8, 120)},  # title inside
     "ewa": {"ewa.png": ((1000, 400), 1, None)},
     "adam_bias_correction": {"adam_bias_correction.gif": ((450, 225), 8, 120)},
     "rprop": {"rprop.png": ((1200, 460), 1, None)},

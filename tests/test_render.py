@@ -1,6 +1,7 @@
 """The race renderer: frames, size, loop flag, head positions, divergence notes, themes and
 languages (pixels and labels read back), the convergence plot, CSV round trip."""
 
+import dataclasses
 import importlib.util
 import re
 
@@ -75,19 +76,26 @@ def box_rows_cols(fig, bbox, pad=2):
     )
 
 
-def counters(scene, steps):
+def counters(scene, steps, ax=None):
     """The step counter's painter for each language (its box fits that language's widest
-    text)."""
+    text), in panel ``ax`` (the first by default)."""
     from optbench.render._animate import _Counter
 
+    ax = scene.axes[0] if ax is None else ax
     return {
-        lang: _Counter(scene.canvas, scene.axes[0], scene.colours, f"{words['step']} {steps}")
+        lang: _Counter(scene.canvas, ax, scene.colours, f"{words['step']} {steps}")
         for lang, words in TEXT.items()
     }
 
 
 def counter_boxes(scene, steps):
-    return [(c.row, c.row + c.h, c.col, c.col + c.w) for c in counters(scene, steps).values()]
+    """Every panel's counter box, in each language."""
+    return [
+        (c.row, c.row + c.h, c.col, c.col + c.w)
+        for ax in scene.axes
+        if ax.get_visible()
+        for c in counters(scene, steps, ax).values()
+    ]
 
 
 def shows_counter(frame, scene, steps, lang, text):
@@ -198,10 +206,10 @@ def test_csv_round_trips_the_trajectories(runs, tmp_path):
 
 
 def test_dark_russian_panels_draw_the_theme_the_heads_and_the_counter(runs, rosen, tmp_path):
-    kw = dict(size=200, resolution=60, panels=True, theme="dark")
+    kw = dict(size="450x160", resolution=60, panels=True, theme="dark")
     ru = pixels(render.animate(runs, rosen, tmp_path / "ru.png", lang="ru", **kw))
     en = pixels(render.animate(runs, rosen, tmp_path / "en.png", lang="en", **kw))
-    assert ru.shape == (150, 450, 3)  # three panels of 0.75 x 200 px side by side
+    assert ru.shape == (160, 450, 3)  # exactly the size asked for: three panels side by side
     dark = THEMES["dark"]
     for corner in (ru[0, 0], ru[0, -1], ru[-1, 0], ru[-1, -1]):
         np.testing.assert_array_equal(corner, np.round(np.array(to_rgb(dark["bg"])) * 255))
@@ -219,10 +227,14 @@ def test_dark_russian_panels_draw_the_theme_the_heads_and_the_counter(runs, rose
         gap = np.abs(inside.reshape(-1, 1, 3) - cmap[None]).sum(axis=-1).min(axis=1)
         assert (gap <= 24).mean() > 0.5, t.label  # contour lines cover the rest
     # the counter reads "шаг 60" in Russian, "step 60" in English: the only thing that changes
-    assert shows_counter(ru, scene, 60, "ru", "шаг 60")
-    assert shows_counter(en, scene, 60, "en", "step 60")
+    for ax in scene.axes:  # every panel has its own counter
+        painter = counters(scene, 60, ax)
+        for frame, lang, text in ((ru, "ru", "шаг 60"), (en, "en", "step 60")):
+            painted = frame.copy()
+            painter[lang].paint(painted, text)
+            assert np.array_equal(painted, frame), (ax.get_title(), lang)
     assert not shows_counter(ru, scene, 60, "ru", "step 60")
-    assert any(changed_only_inside(en, ru, counter_boxes(scene, 60)))
+    assert sum(changed_only_inside(en, ru, counter_boxes(scene, 60))) >= 3
 
 
 def test_same_input_same_bytes(runs, rosen, tmp_path):
@@ -337,3 +349,28 @@ def test_an_mp4_holds_every_frame_at_its_size(runs, rosen, tmp_path):
     assert len(frames) == 20
     # the last frame is the still, up to H.264's loss
     assert np.abs(frames[-1].astype(int) - still).mean() < 4
+
+
+def test_a_slide_size_is_exact_and_no_text_of_one_panel_overlaps_another(runs, rosen, tmp_path):
+    from optbench.render._animate import grid_of
+
+    six = [*runs, *(dataclasses.replace(t, label=f"{t.label} again") for t in runs)]
+    path = render.animate(
+        six, rosen, tmp_path / "slide.png", size="1280x720", panels=True, title="Six", resolution=40
+    )
+    assert pixels(path).shape == (720, 1280, 3)
+    scene = build(six, rosen, size=(1280, 720), panels=True, title="Six", resolution=40)
+    scene.canvas.draw()
+    renderer = scene.canvas.get_renderer()
+    assert sum(ax.get_visible() for ax in scene.axes) == 6 and len(scene.axes) == 6  # 3 x 2
+    boxes = [(-1, scene.fig._suptitle.get_window_extent(renderer))]
+    for i, ax in enumerate(scene.axes):
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
+        texts += [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        boxes += [(i, t.get_window_extent(renderer)) for t in texts]
+    for a, (i, box) in enumerate(boxes):
+        for j, other in boxes[a + 1 :]:
+            if i != j:  # text of one panel (or the title) against another's
+                assert not box.overlaps(other), (i, j)
+    # the grid follows the picture's shape: a tall picture stacks the panels
+    assert grid_of(6, 720, 1280) == (2, 3) and grid_of(3, 1280, 400) == (3, 1)

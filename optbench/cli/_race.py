@@ -82,7 +82,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="gif", help="gif, mp4 or png (default gif)")
     p.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     p.add_argument("--duration", type=float, default=8.0, help="length in seconds (default 8)")
-    p.add_argument("--size", type=int, default=600, help="picture side in pixels (default 600)")
+    p.add_argument(
+        "--size",
+        default="600",
+        metavar="WxH",
+        help="the picture's pixels, exactly, panels included: N (square) or WxH, e.g. 1280x720 "
+        "(default 600)",
+    )
     p.add_argument("--theme", default="light", help="light or dark")
     p.add_argument("--lang", default="en", help="en or ru (labels)")
     p.add_argument("--title", help="title over the animation")
@@ -163,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     for name in ("fps", "duration"):
         check_positive(name, getattr(args, name))
-    check_size(args.size)
+    size = check_size(args.size, "--size")
     from optbench._run import check_seed, check_steps
 
     check_steps(args.steps, "--steps")
@@ -213,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
             out / f"race.{args.format}",
             fps=args.fps,
             duration=args.duration,
-            size=args.size,
+            size=size,
             theme=args.theme,
             lang=args.lang,
             title=args.title,
@@ -242,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
             "format": args.format,
             "fps": args.fps,
             "duration": args.duration,
-            "size": args.size,
+            "size": f"{size[0]}x{size[1]}",
             "theme": args.theme,
             "lang": args.lang,
             "panels": args.panels,

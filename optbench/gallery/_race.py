@@ -6,14 +6,21 @@ from pathlib import Path
 
 from optbench.gallery._command import command
 
-QUICK = ["--steps", "20", "--duration", "1", "--fps", "8", "--size", "300"]
+QUICK = ["--steps", "20", "--duration", "1", "--fps", "8"]  # and half the size
 
 
 def race(
-    name: str, argv: list[str], out: Path, quick: bool, convergence: bool = False
+    name: str,
+    argv: list[str],
+    out: Path,
+    quick: bool,
+    convergence: bool = False,
+    size: tuple[int, int] = (600, 600),
 ) -> list[Path]:
-    """Run ``optbench race *argv`` (shortened when ``quick``) and keep ``<name>.gif``."""
+    """Run ``optbench race *argv --size WxH`` (shortened and at half the size when ``quick``)
+    and keep ``<name>.gif``."""
     keep = {"race.gif": f"{name}.gif"}
     if convergence:
         keep["convergence.png"] = f"{name}_convergence.png"
-    return command(["race", *argv, *(QUICK if quick else [])], out, keep)
+    w, h = (size[0] // 2, size[1] // 2) if quick else size
+    return command(["race", *argv, "--size", f"{w}x{h}", *(QUICK if quick else [])], out, keep)

@@ -15,7 +15,7 @@ CAPTION = (
 REPRODUCE = """\
 optbench lr quadratic:kappa=20,angle=0.5          # eta_max = 0.1
 optbench race quadratic:kappa=20,angle=0.5 sgd:lr=0.05 sgd:lr=0.095 sgd:lr=0.105 \\
-    --steps 80 --panels --start=-1.8,1.2
+    --steps 80 --panels --start=-1.8,1.2 --size 1350x450
 """
 
 
@@ -37,4 +37,5 @@ def render(out: Path, quick: bool) -> list[Path]:
         out,
         quick,
         convergence=True,
+        size=(1350, 450),  # three panels of 450 px
     )

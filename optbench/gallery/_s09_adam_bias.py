@@ -12,7 +12,8 @@ CAPTION = (
     "the early steps overshoot before the averages warm up."
 )
 REPRODUCE = """\
-optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false --steps 40 --panels
+optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false --steps 40 \\
+    --panels --size 900x450
 """
 
 
@@ -33,4 +34,5 @@ def render(out: Path, quick: bool) -> list[Path]:
         ],
         out,
         quick,
+        size=(900, 450),  # two panels of 450 px
     )

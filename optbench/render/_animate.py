@@ -183,11 +183,24 @@ def _legend_label(t: Any, show_formula: bool) -> str:
     return label
 
 
+def grid_of(n: int, width: int, height: int) -> tuple[int, int]:
+    """``(columns, rows)`` for ``n`` panels in a ``width`` x ``height`` picture: the grid whose
+    panels come closest to square (a wide slide gets more columns)."""
+    best = None
+    for cols in range(1, n + 1):
+        rows = -(-n // cols)
+        cell = min(width / cols, height / rows)  # the largest square panel that fits
+        key = (-cell, rows * cols - n)
+        if best is None or key < best[0]:
+            best = (key, cols, rows)
+    return best[1], best[2]
+
+
 def build(
     trajectories: Sequence[Any],
     surface: Any,
     *,
-    size: int = 600,
+    size: Any = 600,
     theme: str = "light",
     lang: str = "en",
     title: str | None = None,
@@ -204,25 +217,34 @@ def build(
     colours, words = style(theme, lang)
     paths = _paths(trajectories)
     n = len(paths)
-    cols = min(n, 3) if panels else 1
-    rows = -(-n // cols) if panels else 1
-    panel = size / 100 * (0.75 if panels else 1.0)
-    fig = Figure(
-        figsize=(panel * cols, panel * rows + (0.35 if title else 0)),
-        dpi=100,
-        facecolor=colours["bg"],
-    )
+    width, height = check_size(size)
+    cols, rows = grid_of(n, width, height) if panels else (1, 1)
+    # exactly width x height pixels, whatever the panels
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor=colours["bg"])
     canvas = FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
-    # fixed margins (in inches) rather than a layout engine: same layout at any size, no warnings
-    w, h = fig.get_size_inches()
+    # margins and gaps fixed in inches (room for the tick labels, axis labels and each panel's
+    # title), so that no text box overlaps another at any size; the panels take the rest
+    w, h = width / 100, height / 100
+    left, right, bottom = 0.55, 0.12, 0.45
+    top = (0.5 if title else 0.1) + (0.25 if panels else 0)
+    gap_w, gap_h = 0.7, 0.9
+    axis_w = (w - left - right - (cols - 1) * gap_w) / cols
+    axis_h = (h - top - bottom - (rows - 1) * gap_h) / rows
+    if min(axis_w, axis_h) < 0.5:
+        need_w = round(100 * (left + right + cols * 0.5 + (cols - 1) * gap_w))
+        need_h = round(100 * (top + bottom + rows * 0.5 + (rows - 1) * gap_h))
+        raise OptbenchError(
+            f"`size` ({width}x{height}) leaves {cols} x {rows} panels under 50 pixels a side "
+            f"after their labels: give at least {need_w}x{need_h} pixels."
+        )
     fig.subplots_adjust(
-        left=0.55 / w,
-        right=1 - 0.12 / w,
-        bottom=0.45 / h,
-        top=1 - (0.5 if title else 0.1) / h - (0.25 / h if panels else 0),
-        wspace=0.7 / panel,
-        hspace=0.9 / panel,
+        left=left / w,
+        right=1 - right / w,
+        bottom=bottom / h,
+        top=1 - top / h,
+        wspace=gap_w / axis_w,
+        hspace=gap_h / axis_h,
     )
     start = paths[0][0]
     for ax in axes[n if panels else 1 :]:
@@ -469,7 +491,7 @@ def _place_notes(canvas, axes, moving, surface, start, words, colours, trajector
         ax = g.ax
         a = _box(ax.get_window_extent(renderer))
         notes: list = []  # the notes placed so far: never overlapped
-        hard = [_counter_box(canvas, ax, colours, words, trajectories)] if ax is axes[0] else []
+        hard = [_counter_box(canvas, ax, colours, words, trajectories)]  # every panel has one
         soft = _keep_clear(ax, surface, start)
         if ax is axes[0] and leg is not None:
             soft.append(_box(leg.get_window_extent(renderer), 2))
@@ -523,7 +545,7 @@ def animate(
     *,
     fps: float = 25.0,
     duration: float | None = None,
-    size: int = 600,
+    size: Any = 600,
     theme: str = "light",
     lang: str = "en",
     title: str | None = None,
@@ -542,10 +564,12 @@ def animate(
       path: the output file; its suffix picks the format (``.png`` writes the last frame).
       fps, duration: frames per second and length in seconds; frames are evenly decimated steps.
         With no duration, every step is a frame up to 8 seconds' worth.
-      size: the side of each panel in pixels.
+      size: the picture's pixels, exactly: ``N`` (N x N), ``(W, H)`` or ``"WxH"``
+        (``"1280x720"`` for a 16:9 slide), panels included.
       theme, lang: ``"light"``/``"dark"`` and ``"en"``/``"ru"``.
       title: a title over the picture.
-      panels: one panel per trajectory, all on the same contour.
+      panels: one panel per trajectory, all on the same contour, each with its own step counter;
+        the grid is the one whose panels come closest to square.
       show_formula: put each stepper's update rule in the legend.
       tail: how many past frames each path's fading tail shows.
       resolution: grid points per side of the contour.
@@ -586,7 +610,8 @@ def animate(
     hidden = b[:, 0] - 5 * span  # a head after its mark: off the axes, so clipped away
     canvas.draw()
     background = canvas.copy_from_bbox(scene.fig.bbox)
-    counter = _Counter(canvas, axes[0], scene.colours, f"{words['step']} {steps}")
+    widest = f"{words['step']} {steps}"
+    counters = [_Counter(canvas, ax, scene.colours, widest) for ax in axes if ax.get_visible()]
 
     def draw(j: int) -> np.ndarray:
         """Frame j: the background restored, each path's tail and head drawn, as RGBA."""
@@ -621,7 +646,8 @@ def animate(
         # RGBA as the canvas holds it, not copied: the next frame is drawn into the same buffer;
         # the GIF writer copies it and reads it as one uint32 a pixel
         frame = np.asarray(canvas.buffer_rgba())
-        counter.paint(frame, f"{words['step']} {k}")
+        for counter in counters:  # one a panel
+            counter.paint(frame, f"{words['step']} {k}")
         return frame
 
     with Progress(len(shown), "frames", path.name, show=progress) as bar:

@@ -114,19 +114,45 @@ MIN_SIZE = 120  # pixels: below this the axes' labels leave no room for the plot
 MAX_SIZE = 4096  # pixels: a 4K slide; a frame of 4096 x 4096 RGBA takes 64 MB
 
 
-def check_size(size: Any) -> None:
-    """A picture side: an integer number of pixels from :data:`MIN_SIZE` to :data:`MAX_SIZE`."""
-    check_positive("size", size, integer=True)
-    if size < MIN_SIZE:
-        raise OptbenchError(
-            f"`size` (={size!r}) must be at least {MIN_SIZE} pixels: smaller leaves no room for "
-            "the plot beside its labels."
+def check_size(size: Any, name: str = "size") -> tuple[int, int]:
+    """A picture's ``(width, height)`` in pixels, each from :data:`MIN_SIZE` to :data:`MAX_SIZE`:
+    from an integer ``N`` (``N`` x ``N``), a pair ``(W, H)`` or text ``"WxH"``/``"N"``."""
+    given = size
+    if isinstance(size, str):
+        parts = size.lower().replace("×", "x").split("x")
+        try:
+            size = tuple(int(p) for p in parts) if len(parts) in (1, 2) else None
+        except ValueError:
+            size = None
+        if size is None:
+            raise OptbenchError(
+                f"`{name}` (={given!r}) must be pixels as N or WxH, e.g. 600 or 1280x720."
+            )
+    if isinstance(size, (int, np.integer)) and not isinstance(size, (bool, np.bool_)):
+        size = (size, size)
+    if (
+        not isinstance(size, (tuple, list))
+        or len(size) not in (1, 2)
+        or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in size
         )
-    if size > MAX_SIZE:
+    ):
         raise OptbenchError(
-            f"`size` (={size!r}) must be at most {MAX_SIZE} pixels (a 4K slide); larger frames "
-            "take hundreds of MB each."
+            f"`{name}` (={given!r}) must be pixels as N or WxH, e.g. 600 or 1280x720."
         )
+    w, h = (int(size[0]), int(size[-1]))
+    for v in (w, h):
+        if v < MIN_SIZE:
+            raise OptbenchError(
+                f"`{name}` (={given!r}) must be at least {MIN_SIZE} pixels a side: smaller leaves "
+                "no room for the plot beside its labels."
+            )
+        if v > MAX_SIZE:
+            raise OptbenchError(
+                f"`{name}` (={given!r}) must be at most {MAX_SIZE} pixels a side (a 4K slide); "
+                "larger frames take hundreds of MB each."
+            )
+    return w, h
 
 
 def contour_values(z: np.ndarray, floor: float | None) -> tuple[np.ndarray, np.ndarray, bool]:

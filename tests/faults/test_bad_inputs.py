@@ -462,12 +462,24 @@ OPTION_CASES = [
     case(
         "race-size-too-small",
         ["race", "quadratic", "sgd:lr=0.1", "--steps", "1", "--size", "50", "-o", "out"],
-        "`size` (=50) must be at least 120 pixels",
+        "`--size` (='50') must be at least 120 pixels a side",
     ),
     case(
         "race-size-0",
         race("sgd:lr=0.1", extra=("--size", "0")),
-        "`size` (=0) must be a positive integer.",
+        "`--size` (='0') must be at least 120 pixels a side",
+    ),
+    case(
+        "race-size-not-wxh",
+        race("sgd:lr=0.1", extra=("--size", "1280by720")),
+        "`--size` (='1280by720') must be pixels as N or WxH, e.g. 600 or 1280x720.",
+    ),
+    case(
+        "race-size-too-small-for-panels",
+        race(
+            "sgd:lr=0.1", "adam", "rprop", "momentum:lr=0.01", extra=("--size", "200", "--panels")
+        ),
+        "leaves 2 x 2 panels under 50 pixels a side after their labels: give at least",
     ),
     case(
         "race-format-bmp",
