@@ -262,7 +262,7 @@ def test_a_path_that_leaves_the_view_is_marked_where_it_left_for_good(quad, tmp_
 
 def test_divergence_notes_never_overlap_and_fit_small_panels(quad):
     runs = optbench.race(quad, [("a", f"sgd:lr={LR}"), ("b", f"sgd:lr={LR}")], steps=40)
-    for lang, size, panels in (("en", 300, False), ("ru", 160, False), ("ru", 160, True)):
+    for lang, size, panels in (("en", 300, False), ("ru", 160, False), ("ru", (280, 160), True)):
         scene = build(runs, quad, size=size, resolution=40, lang=lang, panels=panels)
         scene.canvas.draw()
         renderer = scene.canvas.get_renderer()
