@@ -281,8 +281,8 @@ def test_replayed_draws_equal_matplotlibs_own(runs, rosen):
 
     segs, heads = data(20)
     g.tails.set_segments(segs)
-    g.heads.set_offsets(heads)
-    replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads))  # draws frame 20 and records it
+    g.heads[0][0].set_offsets(heads)
+    replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads[0][0]))  # draws frame 20 and records it
     segs, heads = data(50)
     canvas.restore_region(background)
     replay[0].paths(segs)
@@ -291,8 +291,8 @@ def test_replayed_draws_equal_matplotlibs_own(runs, rosen):
     canvas.restore_region(background)
     g.tails.set_segments(segs)
     g.ax.draw_artist(g.tails)
-    g.heads.set_offsets(heads)
-    g.ax.draw_artist(g.heads)
+    g.heads[0][0].set_offsets(heads)
+    g.ax.draw_artist(g.heads[0][0])
     drawn = np.array(canvas.buffer_rgba())
     np.testing.assert_array_equal(replayed, drawn)
     canvas.restore_region(background)

@@ -89,7 +89,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="the picture's pixels, exactly, panels included: N (square) or WxH, e.g. 1280x720 "
         "(default 600)",
     )
-    p.add_argument("--theme", default="light", help="light or dark")
+    p.add_argument(
+        "--theme", default="light", help="light, dark, print or projector (default light)"
+    )
     p.add_argument("--lang", default="en", help="en or ru (labels)")
     p.add_argument("--title", help="title over the animation")
     p.add_argument("--panels", action="store_true", help="one panel per stepper")

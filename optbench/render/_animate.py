@@ -37,7 +37,9 @@ from optbench.render._style import (
     check_positive,
     check_size,
     check_trajectories,
+    colour_map,
     contour_values,
+    path_style,
     style,
 )
 
@@ -72,7 +74,7 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
             "nothing to draw (its NaN and inf regions are left blank where some values are finite)."
         )
     values, levels, _ = contour_values(z, surface.min_value)
-    ax.contourf(xs, ys, values, levels=levels, cmap=colours["cmap"], extend="both")
+    ax.contourf(xs, ys, values, levels=levels, cmap=colour_map(colours), extend="both")
     ax.contour(xs, ys, values, levels=levels[::2], colors=colours["contour"], linewidths=0.5)
     if len(surface.minima):
         m = surface.minima
@@ -80,19 +82,28 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
             m[:, 0],
             m[:, 1],
             "*",
-            ms=13,
+            ms=13 * colours["text"],
             color=colours["minimum"],
             mec=colours["bg"],
             mew=0.8,
             zorder=3,
         )
-    ax.plot(*start, "s", ms=7, color=colours["start"], mec=colours["bg"], mew=0.8, zorder=3)
+    ax.plot(
+        *start,
+        "s",
+        ms=7 * colours["text"],
+        color=colours["start"],
+        mec=colours["bg"],
+        mew=0.8,
+        zorder=3,
+    )
     b = surface.bounds
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
-    ax.set_xlabel(words["x"], color=colours["fg"])
-    ax.set_ylabel(words["y"], color=colours["fg"])
-    ax.tick_params(colors=colours["fg"], labelsize=8)
+    text = 10 * colours["text"]
+    ax.set_xlabel(words["x"], color=colours["fg"], fontsize=text)
+    ax.set_ylabel(words["y"], color=colours["fg"], fontsize=text)
+    ax.tick_params(colors=colours["fg"], labelsize=8 * colours["text"])
     for spine in ax.spines.values():
         spine.set_color(colours["fg"])
 
@@ -103,7 +114,7 @@ class _Counter:
 
     def __init__(self, canvas: FigureCanvasAgg, ax, colours: dict, widest: str):
         path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
-        self.font = ImageFont.truetype(path, 14)
+        self.font = ImageFont.truetype(path, round(14 * colours["text"]))
         left, top, right, bottom = self.font.getbbox(widest)
         self.pad = 4
         self.w, self.h = right + 2 * self.pad, bottom + 2 * self.pad
@@ -226,9 +237,10 @@ def build(
     # margins and gaps fixed in inches (room for the tick labels, axis labels and each panel's
     # title), so that no text box overlaps another at any size; the panels take the rest
     w, h = width / 100, height / 100
-    left, right, bottom = 0.55, 0.12, 0.45
-    top = (0.5 if title else 0.1) + (0.25 if panels else 0)
-    gap_w, gap_h = 0.7, 0.9
+    scale = colours["text"]  # larger type takes larger margins
+    left, right, bottom = 0.55 * scale, 0.12, 0.45 * scale
+    top = (0.5 * scale if title else 0.1) + (0.25 * scale if panels else 0)
+    gap_w, gap_h = 0.7 * scale, 0.9 * scale
     axis_w = (w - left - right - (cols - 1) * gap_w) / cols
     axis_h = (h - top - bottom - (rows - 1) * gap_h) / rows
     if min(axis_w, axis_h) < 0.5:
@@ -252,32 +264,55 @@ def build(
     for ax in axes[: n if panels else 1]:
         _draw_background(ax, surface, resolution, colours, words, start)
     if title:
-        fig.suptitle(title, color=colours["fg"], fontsize=12)
+        fig.suptitle(title, color=colours["fg"], fontsize=12 * colours["text"])
 
     b = surface.bounds
     span = b[:, 1] - b[:, 0]
     lo, hi = b[:, 0] - 10 * span, b[:, 1] + 10 * span  # keep far-away points finite for Agg
-    path_colours = [colours["paths"][i % len(colours["paths"])] for i in range(n)]
-    # One tail collection and one head scatter per panel: two artist draws a frame, whatever the
-    # number of paths. Each tail is TAIL_BANDS polylines of rising opacity (the fading tail).
+    looks = [path_style(colours, i) for i in range(n)]
+    path_colours = [c for c, _, _ in looks]
+    # One tail collection and one head scatter per panel (one a path where the theme marks each
+    # path with its own marker): a few artist draws a frame, whatever the number of paths. Each
+    # tail is TAIL_BANDS polylines of rising opacity (the fading tail), in its path's dash.
+    one_marker = len(set(colours["markers"])) == 1
     groups = {}
     for i, t in enumerate(trajectories):
         ax = axes[i] if panels else axes[0]
         if id(ax) not in groups:
-            tails = LineCollection([], linewidths=2.0, animated=True, zorder=4, capstyle="round")
-            heads = ax.scatter(
-                [], [], s=70, edgecolors=colours["bg"], linewidths=1.2, animated=True, zorder=5
+            tails = LineCollection(
+                [], linewidths=colours["lw"], animated=True, zorder=4, capstyle="round"
             )
             ax.add_collection(tails)
             groups[id(ax)] = SimpleNamespace(
-                ax=ax, tails=tails, heads=heads, members=[], replay=None, marks=[], true_paths=[]
+                ax=ax,
+                tails=tails,
+                heads=[],
+                members=[],
+                dashes=[],
+                replay=None,
+                marks=[],
+                true_paths=[],
             )
+        g = groups[id(ax)]
+        if not g.heads or not one_marker:  # (scatter, the members it draws)
+            heads = ax.scatter(
+                [],
+                [],
+                s=70 * colours["text"] ** 2,
+                marker=looks[i][2],
+                edgecolors=colours["bg"],
+                linewidths=1.2,
+                animated=True,
+                zorder=5,
+            )
+            g.heads.append((heads, []))
+        g.heads[-1][1].append(len(g.members))
         note = ax.text(
             0,
             0,
             "",
             color=path_colours[i],
-            fontsize=8,
+            fontsize=8 * colours["text"],
             animated=True,
             zorder=6,
             ha="left",
@@ -298,12 +333,14 @@ def build(
                 clip_on=False,  # whole, also where the path left the view at its edge
             )[0]
             mark.note = note
-        g = groups[id(ax)]
         g.members.append((shown_path, path_colours[i], note, t))
+        g.dashes.append(looks[i][1])
         g.marks.append(mark)
         g.true_paths.append(np.clip(paths[i], lo, hi))
         if panels:
-            ax.set_title(_legend_label(t, show_formula), color=colours["fg"], fontsize=9)
+            ax.set_title(
+                _legend_label(t, show_formula), color=colours["fg"], fontsize=9 * colours["text"]
+            )
     moving = list(groups.values())
     for g in moving:
         band_rgba = [
@@ -312,9 +349,16 @@ def build(
             for alpha in np.linspace(0.2, 1.0, TAIL_BANDS)
         ]
         g.tails.set_color(band_rgba)
-        g.heads.set_facecolors([to_rgba(c) for _, c, _, _ in g.members])
+        g.tails.set_linestyles([dash for dash in g.dashes for _ in range(TAIL_BANDS)])
+        for heads, members in g.heads:
+            heads.set_facecolors([to_rgba(g.members[m][1]) for m in members])
     if not panels:
-        handles = [Line2D([], [], color=c, lw=2.5, marker="o", ms=6) for c in path_colours]
+        handles = [
+            Line2D(
+                [], [], color=c, ls=dash, lw=colours["lw"] * 1.25, marker=m, ms=6 * colours["text"]
+            )
+            for c, dash, m in looks
+        ]
         labels = [_legend_label(t, show_formula) for t in trajectories]
         # part of the cached background (drawn once, under the moving paths): its corner is
         # chosen to keep the start, the minima and the step counter clear
@@ -324,7 +368,7 @@ def build(
             dict(
                 handles=handles,
                 labels=labels,
-                fontsize=8,
+                fontsize=8 * colours["text"],
                 framealpha=0.85,
                 facecolor=colours["bg"],
                 labelcolor=colours["fg"],
@@ -566,7 +610,7 @@ def animate(
         With no duration, every step is a frame up to 8 seconds' worth.
       size: the picture's pixels, exactly: ``N`` (N x N), ``(W, H)`` or ``"WxH"``
         (``"1280x720"`` for a 16:9 slide), panels included.
-      theme, lang: ``"light"``/``"dark"`` and ``"en"``/``"ru"``.
+      theme, lang: ``"light"``, ``"dark"``, ``"print"`` or ``"projector"``, and ``"en"``/``"ru"``.
       title: a title over the picture.
       panels: one panel per trajectory, all on the same contour, each with its own step counter;
         the grid is the one whose panels come closest to square.
@@ -633,11 +677,13 @@ def animate(
             )
             if g.replay is None:  # the first frame: drawn by matplotlib, and recorded
                 g.tails.set_segments(segments)
-                g.heads.set_offsets(heads)
-                g.replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads))
+                for scatter, members in g.heads:
+                    scatter.set_offsets(heads[members])
+                g.replay = [_Replay(g.ax, g.tails)] + [_Replay(g.ax, h) for h, _ in g.heads]
             else:
                 g.replay[0].paths(segments)
-                g.replay[1].offsets(heads)
+                for replay, (_, members) in zip(g.replay[1:], g.heads):
+                    replay.offsets(heads[members])
             for mark in g.marks:
                 if mark is None or k < mark.step:
                     continue

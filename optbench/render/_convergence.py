@@ -16,6 +16,7 @@ from optbench.render._style import (
     check_trajectories,
     linear_threshold,
     log_axis,
+    path_style,
     style,
     symlog_axis,
     zero_floor,
@@ -113,7 +114,7 @@ def convergence(
         None if (k == 0 and symmetric) else zero_floor(np.concatenate(shown[k])) for k in range(n)
     ]
     for i, t in enumerate(trajectories):
-        colour = colours["paths"][i % len(colours["paths"])]
+        colour, dash, _ = path_style(colours, i)
         label = t.label
         if eta_max is not None and t.stepper == "sgd":
             label += "  (" + words["eta_max"].format(v=eta_max) + ")"
@@ -127,7 +128,8 @@ def convergence(
                 steps[:m],
                 y,
                 color=colour,
-                lw=1.6,
+                ls=dash,
+                lw=1.6 * colours["lw"] / 2,
                 label=label if k == 0 else None,
                 zorder=3,
                 clip_on=not on_floor,

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from optbench._errors import OptbenchError
 from optbench._io import check_path, save_figure
 from optbench._state import state_views
-from optbench.render._style import check_trajectories, style
+from optbench.render._style import check_trajectories, path_style, style
 
 DASHES = ("-", "--", ":", "-.")
 
@@ -69,7 +69,7 @@ def state_plot(
     FigureCanvasAgg(fig)
     axes = np.atleast_2d(fig.subplots(len(rows), cols, squeeze=False))
     for r, (i, t, views) in enumerate(rows):
-        colour = colours["paths"][i % len(colours["paths"])]
+        colour = path_style(colours, i)[0]
         end = len(t.loss) if t.diverged_at is None else min(t.diverged_at + 1, len(t.loss))
         names = coordinate_names(np.shape(t.params)[1], words)
         for c in range(cols):

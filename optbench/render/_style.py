@@ -12,6 +12,16 @@ from optbench._errors import OptbenchError, unknown
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#FFFFFF")
 
+_SOLID, _DOT = ("-",), ("o",)
+# print: seven lines told apart by their dash and their marker as well as their colour
+_DASHES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 3)), (0, (9, 3)))
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_STRONG = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+# Each theme: ground and text colours, the contour's colour map (a name, or (name, from, to): a
+# slice of it) and its lines, the path colours (every two at least CIEDE2000 20 apart, see
+# optbench.render._colour), their dashes and head markers (cycled), the path width in points and
+# a text scale.
 THEMES: dict[str, dict[str, Any]] = {
     "light": {
         "bg": "#ffffff",
@@ -21,6 +31,10 @@ THEMES: dict[str, dict[str, Any]] = {
         "paths": ("#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#000000"),
         "minimum": "#000000",
         "start": "#000000",
+        "dashes": _SOLID,
+        "markers": _DOT,
+        "lw": 2.0,
+        "text": 1.0,
     },
     "dark": {
         "bg": "#15171c",
@@ -30,8 +44,60 @@ THEMES: dict[str, dict[str, Any]] = {
         "paths": ("#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00", "#FFFFFF"),
         "minimum": "#ffffff",
         "start": "#ffffff",
+        "dashes": _SOLID,
+        "markers": _DOT,
+        "lw": 2.0,
+        "text": 1.0,
+    },
+    "print": {  # white ground, a pale fill; readable in grayscale through dashes and markers
+        "bg": "#ffffff",
+        "fg": "#000000",
+        "cmap": ("Greys", 0.3, 0.0),
+        "contour": "#8c8c8c",
+        "paths": _STRONG,
+        "minimum": "#000000",
+        "start": "#000000",
+        "dashes": _DASHES,
+        "markers": _MARKERS,
+        "lw": 1.8,
+        "text": 1.0,
+    },
+    "projector": {  # high contrast: thick lines and large text on a white ground
+        "bg": "#ffffff",
+        "fg": "#000000",
+        "cmap": ("Greys", 0.45, 0.0),
+        "contour": "#6e6e6e",
+        "paths": _STRONG,
+        "minimum": "#000000",
+        "start": "#000000",
+        "dashes": _SOLID,
+        "markers": _MARKERS,
+        "lw": 4.0,
+        "text": 1.5,
     },
 }
+
+
+def colour_map(colours: dict[str, Any]) -> Any:
+    """The theme's contour colour map: a matplotlib name, or a slice ``(name, from, to)``."""
+    import matplotlib
+    from matplotlib.colors import ListedColormap
+
+    cmap = colours["cmap"]
+    if isinstance(cmap, str):
+        return matplotlib.colormaps[cmap]
+    name, lo, hi = cmap
+    return ListedColormap(matplotlib.colormaps[name](np.linspace(lo, hi, 256)), name=f"{name}_part")
+
+
+def path_style(colours: dict[str, Any], i: int) -> tuple[str, Any, str]:
+    """(colour, dash, marker) of path ``i`` in a theme."""
+    return (
+        colours["paths"][i % len(colours["paths"])],
+        colours["dashes"][i % len(colours["dashes"])],
+        colours["markers"][i % len(colours["markers"])],
+    )
+
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {

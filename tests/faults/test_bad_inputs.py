@@ -489,7 +489,7 @@ OPTION_CASES = [
     case(
         "race-theme-neon",
         race("sgd:lr=0.1", extra=("--theme", "neon")),
-        "unknown theme 'neon'. Known: dark, light.",
+        "unknown theme 'neon'. Known: dark, light, print, projector.",
     ),
     case(
         "race-lang-fr",
