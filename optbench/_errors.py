@@ -14,8 +14,13 @@ class OptbenchError(ValueError):
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to ``name`` by spelling, or None if nothing is close."""
-    matches = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
+    """The choice closest to ``name`` by spelling, or None if nothing is close; a choice that
+    differs only in case is the closest (``3D`` -> ``3d``)."""
+    choices = list(choices)
+    same = [c for c in choices if str(c).lower() == str(name).lower()]
+    if same:
+        return same[0]
+    matches = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

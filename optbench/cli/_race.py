@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 # The lecture set, with learning rates that behave on each catalog surface from its default start
 # (chosen by running them: every path moves visibly in 300 steps and none diverges). Surfaces not
@@ -95,6 +96,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="en", help="en or ru (labels)")
     p.add_argument("--title", help="title over the animation")
     p.add_argument("--panels", action="store_true", help="one panel per stepper")
+    p.add_argument(
+        "--view",
+        default="2d",
+        help="2d (the contour), 3d (the shaded surface) or both side by side (default 2d)",
+    )
+    p.add_argument(
+        "--rotate",
+        type=float,
+        default=0.0,
+        metavar="DEGREES",
+        help="turn the 3-D camera this far over the animation (default 0)",
+    )
+    p.add_argument(
+        "--log-height",
+        action="store_true",
+        help="3-D height: log10 of the value above the minimum",
+    )
     p.add_argument("--formula", action="store_true", help="show each update rule in the legend")
     p.add_argument(
         "--show",
@@ -162,6 +180,16 @@ def run(args: argparse.Namespace) -> int:
 
             raise unknown("--show", what, SHOWS)
     state = "state" in args.show
+    from optbench.render._animate import VIEWS
+
+    if args.view not in VIEWS:
+        from optbench._errors import unknown
+
+        raise unknown("--view", args.view, VIEWS)
+    if args.view != "2d" and args.panels:
+        raise OptbenchError(f"--panels draws the contour view; --view (={args.view!r}) must be 2d.")
+    if not math.isfinite(args.rotate):
+        raise OptbenchError(f"--rotate (={args.rotate!r}) must be a finite number of degrees.")
     if args.format == "mp4":
         try:
             import imageio_ffmpeg  # noqa: F401
@@ -227,6 +255,9 @@ def run(args: argparse.Namespace) -> int:
             title=args.title,
             panels=args.panels,
             show_formula=args.formula,
+            view=args.view,
+            rotate=args.rotate,
+            log_height=args.log_height,
         ),
         render.convergence(
             runs,
@@ -255,6 +286,9 @@ def run(args: argparse.Namespace) -> int:
             "lang": args.lang,
             "panels": args.panels,
             "show": args.show,
+            "view": args.view,
+            "rotate": args.rotate,
+            "log_height": args.log_height,
         },
     )
     written.append(write_json(out / "run.json", record))

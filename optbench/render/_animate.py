@@ -13,7 +13,7 @@ trajectories arrive as NumPy, and the contour values come from ``surface.grid()`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 from PIL import Image, ImageDraw, ImageFont
 
-from optbench._errors import OptbenchError
+from optbench._errors import OptbenchError, unknown
 from optbench._io import check_path
 from optbench._progress import Progress
 from optbench.render._gif import stream_gif, write_mp4, write_png
@@ -42,8 +42,10 @@ from optbench.render._style import (
     path_style,
     style,
 )
+from optbench.render._surface3d import surface_frames
 
 TAIL_BANDS = 5
+VIEWS = ("2d", "3d", "both")
 
 
 def frame_steps(steps: int, n_frames: int) -> np.ndarray:
@@ -598,6 +600,9 @@ def animate(
     tail: int = 40,
     resolution: int = 200,
     progress: bool | None = None,
+    view: str = "2d",
+    rotate: float = 0.0,
+    log_height: bool = False,
 ) -> Path:
     """Animate trajectories on a 2-D surface; write ``path`` (.gif, .mp4 or .png) and return it.
 
@@ -619,8 +624,25 @@ def animate(
       resolution: grid points per side of the contour.
       progress: a progress line on stderr, frames drawn and the time left (default: when stderr
         is a terminal).
+      view: ``"2d"`` (the contour), ``"3d"`` (the surface, shaded, with its contour projected
+        below and the paths riding on it; :mod:`optbench.render._surface3d`) or ``"both"`` side
+        by side.
+      rotate: degrees the 3-D camera turns over the animation (0: still, which lets every frame
+        reuse the drawn surface).
+      log_height: draw the 3-D height as log10 of the value above the minimum (for valleys such
+        as Rosenbrock's, whose floor a linear height flattens).
     """
     style(theme, lang)
+    if view not in VIEWS:
+        raise unknown("view", view, VIEWS)
+    if view != "2d" and panels:
+        raise OptbenchError(f"`panels` draws the contour view; `view` (={view!r}) must be '2d'.")
+    if (
+        isinstance(rotate, (bool, np.bool_))
+        or not isinstance(rotate, (int, float, np.integer, np.floating))
+        or not np.isfinite(rotate)
+    ):
+        raise OptbenchError(f"`rotate` (={rotate!r}) must be a finite number of degrees.")
     check_positive("fps", fps)
     check_size(size)
     if duration is not None:
@@ -632,17 +654,84 @@ def animate(
     n_frames = round(duration * fps) if duration is not None else min(steps + 1, round(8 * fps))
     shown = frame_steps(steps, n_frames) if fmt != "png" else np.array([steps])
 
-    scene = build(
-        trajectories,
-        surface,
-        size=size,
-        theme=theme,
-        lang=lang,
-        title=title,
-        panels=panels,
-        show_formula=show_formula,
-        resolution=resolution,
-    )
+    width, height = check_size(size)
+    look = dict(theme=theme, lang=lang, title=title, resolution=resolution)
+    if view == "2d":
+        draw = contour_frames(
+            trajectories,
+            surface,
+            shown,
+            fmt,
+            tail,
+            size=(width, height),
+            panels=panels,
+            show_formula=show_formula,
+            **look,
+        )
+    elif view == "3d":
+        draw = surface_frames(
+            trajectories,
+            surface,
+            shown,
+            fmt,
+            tail,
+            size=(width, height),
+            rotate=rotate,
+            log_height=log_height,
+            **look,
+        )
+    else:  # contour and surface side by side, each half of the picture
+        left = contour_frames(
+            trajectories,
+            surface,
+            shown,
+            fmt,
+            tail,
+            size=(width // 2, height),
+            panels=False,
+            show_formula=show_formula,
+            **look,
+        )
+        right = surface_frames(
+            trajectories,
+            surface,
+            shown,
+            fmt,
+            tail,
+            size=(width - width // 2, height),
+            rotate=rotate,
+            log_height=log_height,
+            **{**look, "title": None},
+        )
+
+        def draw(j: int) -> np.ndarray:
+            return np.concatenate([left(j), right(j)], axis=1)
+
+    with Progress(len(shown), "frames", path.name, show=progress) as bar:
+
+        def counted(j: int) -> np.ndarray:  # frames drawn, in whatever order (palette first)
+            frame = draw(j)
+            bar.update(bar.done + 1)
+            return frame
+
+        if fmt != "gif":
+            frames = [counted(j)[..., :3].copy() for j in range(len(shown))]
+            return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
+        return stream_gif(path, len(shown), counted, fps)
+
+
+def contour_frames(
+    trajectories: Sequence[Any],
+    surface: Any,
+    shown: np.ndarray,
+    fmt: str,
+    tail: int,
+    **kw: Any,
+) -> Callable[[int], np.ndarray]:
+    """``draw(j)``: frame ``j`` of the contour view (RGBA, the canvas's own buffer), showing step
+    ``shown[j]``; ``kw`` as :func:`build` takes them."""
+    steps = int(shown[-1])
+    scene = build(trajectories, surface, **kw)
     canvas, axes, moving, words, b = (
         scene.canvas,
         scene.axes,
@@ -696,14 +785,4 @@ def animate(
             counter.paint(frame, f"{words['step']} {k}")
         return frame
 
-    with Progress(len(shown), "frames", path.name, show=progress) as bar:
-
-        def counted(j: int) -> np.ndarray:  # frames drawn, in whatever order (palette first)
-            frame = draw(j)
-            bar.update(bar.done + 1)
-            return frame
-
-        if fmt != "gif":
-            frames = [counted(j)[..., :3].copy() for j in range(len(shown))]
-            return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
-        return stream_gif(path, len(shown), counted, fps)
+    return draw
