@@ -144,7 +144,7 @@ def check_steppers(p: Page) -> None:
 
 def check_networks(p: Page) -> None:
     out = p.out
-    assert "(256, 2) ['two_gaussians', 'xor', 'circles', 'moons', 'spiral'" in out
+    assert "(256, 2) ['two_gaussians', 'set1', 'xor', 'circles', 'moons', 'spiral'" in out
     assert "['step', 'train_acc', 'train_loss', 'val_acc', 'val_loss']" in out
     history = p.ns["history"]
     assert len(history["val_acc"]) == 101 and history["val_acc"][-1] > 0.9  # spiral, 100 epochs
@@ -152,7 +152,8 @@ def check_networks(p: Page) -> None:
     assert "[0.35 0.85]\n" in out and "-0.0163\n" in out
     assert out.count("True\n") >= 2  # backprop equals jax.grad; batch GD diverges above eta_max
     assert "0.941 2.125\n" in out and "[0.302 0.897] None True\n" in out
-    online = p.outputs[-1].splitlines()[-1]
+    assert "0.84 2.38\n45\nNone\n" in out  # set-1 at the slide's numbers
+    online = p.outputs[-2].splitlines()[-1]
     assert np.allclose(np.array(online.strip("[]").split(), float), [0.29, 0.89])
 
 

@@ -329,15 +329,22 @@ def check_batch_vs_stochastic(out, rec):
     from optbench.analysis import lr_limits
 
     (runs,) = races(out, rec, ["batch_vs_stochastic.gif"], heads=[2])
-    # the title's eta_max (found by power iteration) equals the exact Hessian's
-    exact = lr_limits(networks.problem("linear", "two_gaussians"), method="exact").eta_max
-    assert rec.races[0].fig.get_suptitle() == f"η_max = 2/λ_max = {exact:.3f}"
+    # the slide's numbers: the exact Hessian of set-1 has lambda_max 0.84, so eta_max = 2.38
+    exact = lr_limits(networks.problem("linear", "set1"), method="exact")
+    assert round(exact.lambda_max, 6) == 0.84 and round(exact.eta_max, 2) == 2.38
+    assert rec.races[0].fig.get_suptitle() == "η_max = 2/λ_max = 2/0.84 = 2.38"
     assert legend_texts(rec.races[0].axes[0]) == [
-        f"batch, 0.95·η_max, lr={0.95 * exact:.3g}",
-        f"batch, 1.05·η_max, lr={1.05 * exact:.3g}",
-        "minibatch 10, lr=0.1",
-        "stochastic (1 example), lr=0.1",
+        "batch, lr=2",
+        "batch, past η_max, lr=2.5",
+        "minibatch 10, lr=0.2",
+        "stochastic (1 example), lr=0.2",
     ]
+    # past eta_max the error grows by |1 - 2.5 * 0.84| = 1.1 a step along the top eigenvector
+    runs = {t.label: t for t in runs}
+    below, past = runs["batch, lr=2"], runs["batch, past η_max, lr=2.5"]
+    w = below.params[-1]
+    gap = np.linalg.norm(past.params - w, axis=1)
+    assert below.diverged_at is None and gap[-1] > 3 * gap[10]
 
 
 @check

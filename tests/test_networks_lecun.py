@@ -99,3 +99,15 @@ def test_mlp_loss_and_gradient_equal_torch():
     for layer, w, b in zip(grads, ws, bs, strict=True):
         np.testing.assert_allclose(layer["w"], w.grad.numpy(), rtol=1e-4, atol=1e-6)
         np.testing.assert_allclose(layer["b"], b.grad.numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_set1_has_the_slides_hessian_and_the_slides_experiment_runs():
+    data, base = N.dataset("set1"), N.dataset("two_gaussians")
+    x = base.x.astype(float)
+    s = np.sqrt(0.84 / np.linalg.eigvalsh(x.T @ x / len(x))[-1])  # the scaling the docs give
+    assert data.params["scale"] == pytest.approx(s, rel=1e-12)
+    np.testing.assert_allclose(data.x, (x * s).astype(np.float32))
+    np.testing.assert_array_equal(data.y, base.y)
+    lim = lr_limits(N.problem("linear", "set1"), method="exact")
+    assert lim.lambda_max == pytest.approx(0.84, abs=1e-7)
+    assert round(lim.eta_max, 2) == 2.38

@@ -14,7 +14,7 @@ TAKES_CONFIG = True  # --config FILE.toml (optbench.cli._toml)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dataset",
-        help="two_gaussians, xor, circles, moons, spiral, regression, "
+        help="two_gaussians, set1, xor, circles, moons, spiral, regression, "
         "digits (NAME[:key=value,...], e.g. moons:noise=0.2)",
     )
     parser.add_argument(

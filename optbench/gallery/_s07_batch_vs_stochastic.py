@@ -1,26 +1,27 @@
-"""Batch vs minibatch vs stochastic gradient descent on LeCun's two-Gaussian data surface."""
+"""Batch vs minibatch vs stochastic gradient descent on LeCun's set-1, with the slide's numbers."""
 
 from pathlib import Path
 
 NAME = "batch_vs_stochastic"
 TITLE = "Batch, minibatch and stochastic descent on one loss surface (LeCun's experiment)"
 CAPTION = (
-    "A linear neuron with two weights on LeCun's two-Gaussian set: its full-batch loss is a "
-    "2-D surface. Batch descent at 0.95·η_max converges; at 1.05·η_max (η_max = 2/λ_max from the "
-    "Hessian) it oscillates with growing amplitude and diverges. Minibatch (10 examples) and "
-    "stochastic (1 example) updates with smaller rates wander noisily into the same basin."
+    "A linear neuron with two weights on LeCun's set-1 (100 points, two Gaussian classes, scaled "
+    "so that the Hessian's λ_max is the slide's 0.84): its full-batch loss is a 2-D surface and "
+    "η_max = 2/λ_max = 2.38. Batch descent at η = 2 converges; at η = 2.5, past η_max, it "
+    "oscillates with growing amplitude and diverges. Minibatch (10 examples) and stochastic (1 "
+    "example) updates at η = 0.2 wander noisily into the same basin."
 )
 REPRODUCE = """\
 import optbench
 from optbench import networks, render
 from optbench.analysis import lr_limits
-batch = networks.problem("linear", "two_gaussians")
-eta_max = lr_limits(batch, method="power").eta_max
+batch = networks.problem("linear", "set1")
+eta_max = lr_limits(batch, method="power").eta_max  # 2 / 0.84 = 2.38
 surface = batch.surface()
-runs = [optbench.run(surface, f"sgd:lr={0.95 * eta_max}", 300),
-        optbench.run(surface, f"sgd:lr={1.05 * eta_max}", 300),
-        optbench.run(networks.problem("linear", "two_gaussians", batch_size=10).surface(), "sgd:lr=0.1", 300),
-        optbench.run(networks.problem("linear", "two_gaussians", batch_size=1).surface(), "sgd:lr=0.1", 300)]
+runs = [optbench.run(surface, "sgd:lr=2", 300),
+        optbench.run(surface, "sgd:lr=2.5", 300),  # diverges
+        optbench.run(networks.problem("linear", "set1", batch_size=10).surface(), "sgd:lr=0.2", 300),
+        optbench.run(networks.problem("linear", "set1", batch_size=1).surface(), "sgd:lr=0.2", 300)]
 render.animate(runs, surface, "batch_vs_stochastic.gif")
 """  # noqa: E501
 
@@ -33,16 +34,17 @@ def render(out: Path, quick: bool) -> list[Path]:
     from optbench.analysis import lr_limits
 
     steps = 30 if quick else 300
-    batch = networks.problem("linear", "two_gaussians")
-    eta_max = float(lr_limits(batch, method="power").eta_max)
+    batch = networks.problem("linear", "set1")
+    limits = lr_limits(batch, method="power")
+    eta_max = float(limits.eta_max)
     surface = batch.surface()
-    mini = networks.problem("linear", "two_gaussians", batch_size=10).surface()
-    online = networks.problem("linear", "two_gaussians", batch_size=1).surface()
+    mini = networks.problem("linear", "set1", batch_size=10).surface()
+    online = networks.problem("linear", "set1", batch_size=1).surface()
     runs = [
-        (surface, 0.95 * eta_max, "batch, 0.95·η_max"),
-        (surface, 1.05 * eta_max, "batch, 1.05·η_max"),
-        (mini, 0.1, "minibatch 10"),
-        (online, 0.1, "stochastic (1 example)"),
+        (surface, 2.0, "batch"),
+        (surface, 2.5, "batch, past η_max"),
+        (mini, 0.2, "minibatch 10"),
+        (online, 0.2, "stochastic (1 example)"),
     ]
     trajectories = []
     for problem, lr, what in runs:
@@ -50,6 +52,10 @@ def render(out: Path, quick: bool) -> list[Path]:
         trajectories.append(dataclasses.replace(t, label=f"{what}, lr={lr:.3g}"))
     kw = {"fps": 8, "duration": 1, "size": 300} if quick else {"fps": 25, "duration": 8}
     path = render.animate(
-        trajectories, surface, out / f"{NAME}.gif", title=f"η_max = 2/λ_max = {eta_max:.3f}", **kw
+        trajectories,
+        surface,
+        out / f"{NAME}.gif",
+        title=f"η_max = 2/λ_max = 2/{limits.lambda_max:.2f} = {eta_max:.2f}",
+        **kw,
     )
     return [path]
