@@ -12,6 +12,7 @@ from ._data import Dataset as Dataset
 from ._data import dataset as dataset
 from ._data import defaults as defaults
 from ._data import names as names
+from ._diagram import draw_network as draw_network
 from ._history import early_stop as early_stop
 from ._history import history_csv as history_csv
 from ._layers import ACTIVATIONS as ACTIVATIONS
@@ -22,6 +23,7 @@ from ._losses import LOSSES as LOSSES
 from ._losses import accuracy as accuracy
 from ._losses import loss_fn as loss_fn
 from ._models import Model as Model
+from ._models import layer_outputs as layer_outputs
 from ._models import linear_neuron as linear_neuron
 from ._models import logistic_regression as logistic_regression
 from ._models import mlp as mlp

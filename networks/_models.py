@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import jax
+import jax.numpy as jnp
 
 from optbench._errors import OptbenchError, unknown
 
@@ -34,6 +35,9 @@ class Model(NamedTuple):
       output: the output activation, one of ``"sigmoid"``, ``"softmax"``, ``"linear"``.
       name: a short description such as ``"mlp 2-16-16-1 tanh"``.
       spec: what the model was made with (for ``run.json`` and cache keys).
+      layers: ``layers(params, x) -> [a_1, ..., a_L]``, every layer's output after its
+        activation, the last the network's output (see :func:`layer_outputs`); None where the
+        model has no such layers to show.
     """
 
     init: Callable[[jax.Array], Any]
@@ -43,6 +47,7 @@ class Model(NamedTuple):
     output: str
     name: str
     spec: tuple
+    layers: Callable[..., list[jax.Array]] | None = None
 
 
 def check_output(output: str) -> str:
@@ -53,12 +58,34 @@ def check_output(output: str) -> str:
 
 def predict(model: Model, params: Any, x: jax.Array) -> jax.Array:
     """The network's output: the output activation applied to the logits."""
-    z = model.apply(params, x)
-    if model.output == "sigmoid":
+    return _activate(model.output, model.apply(params, x))
+
+
+def _activate(output: str, z: jax.Array) -> jax.Array:
+    if output == "sigmoid":
         return jax.nn.sigmoid(z)
-    if model.output == "softmax":
+    if output == "softmax":
         return jax.nn.softmax(z, axis=-1)
     return z
+
+
+def layer_outputs(model: Model, params: Any, x: Any) -> list[jax.Array]:
+    """Every layer's output for inputs ``x`` ``(n, in_dim)``: the hidden layers' activations,
+    then the network's output (as :func:`predict`), each ``(n, units)``.
+
+    >>> import numpy as np
+    >>> from optbench import networks
+    >>> w = networks.worked_example()
+    >>> hidden, out = networks.layer_outputs(w.model, w.params, w.x[None])
+    >>> np.asarray(hidden, float).round(2).tolist(), np.asarray(out, float).round(2).tolist()
+    ([[0.13, 0.96, 0.4]], [[0.35, 0.85]])
+    """
+    if model.layers is None:
+        raise OptbenchError(
+            f"`model` ({model.name}) has no layers to show one by one: layer_outputs takes a "
+            "multilayer perceptron (networks.mlp, linear, logistic)."
+        )
+    return [jnp.asarray(a) for a in model.layers(params, jnp.asarray(x))]
 
 
 def _positive_sizes(sizes: Sequence[Any]) -> tuple[int, ...]:
@@ -117,10 +144,17 @@ def mlp(
                 h = dropout(h, dropout_rate, jax.random.fold_in(key, i))
         return dense(params[-1], h)
 
+    def layers(params, x):
+        h, outs = x.reshape(x.shape[0], -1), []
+        for layer in params[:-1]:
+            h = act(dense(layer, h))
+            outs.append(h)
+        return [*outs, _activate(output, dense(params[-1], h))]
+
     hidden = "-".join(map(str, sizes))
     name = f"mlp {hidden} {activation}" if len(sizes) > 2 else f"neuron {hidden} {output}"
     spec = ("mlp", sizes, activation, output, init, bias, float(value))
-    return Model(init_fn, apply, sizes[0], sizes[-1], output, name, spec)
+    return Model(init_fn, apply, sizes[0], sizes[-1], output, name, spec, layers)
 
 
 def logistic_regression(

@@ -32,6 +32,7 @@ EXPECTED = [
     "overfitting",
     "lr_sensitivity",
     "himmelblau_basins",
+    "backprop",
 ]
 
 # every file each quick scene writes (and nothing else): (width, height), frames and frame delay
@@ -70,6 +71,7 @@ FILES = {
         "himmelblau_basins_sgd.png": ((520, 460), 1, None),
         "himmelblau_basins_momentum.png": ((520, 460), 1, None),
     },
+    "backprop": {"backprop.png": ((1080, 560), 1, None)},
 }
 WHITE = (255, 255, 255)  # every gallery picture is drawn on the light theme
 
@@ -77,7 +79,7 @@ WHITE = (255, 255, 255)  # every gallery picture is drawn on the light theme
 def test_every_lecture_scene_is_declared_in_order():
     scenes = gallery.scenes()
     assert [s.name for s in scenes] == EXPECTED
-    assert [s.number for s in scenes] == list(range(1, 16))
+    assert [s.number for s in scenes] == list(range(1, 17))
     for s in scenes:
         assert s.title and s.caption and s.reproduce.strip()
 
@@ -222,6 +224,36 @@ CHECKS = {}
 def check(fn):
     CHECKS[fn.__name__.removeprefix("check_")] = fn
     return fn
+
+
+@check
+def check_backprop(out, rec):
+    from optbench import networks
+
+    fig = rec.figures["backprop.png"]
+    texts = {t.get_gid(): t for t in fig.axes[0].texts if t.get_gid()}
+    # the units' outputs, as the slide gives them
+    assert [texts[f"a 1 {j}"].get_text() for j in range(3)] == ["0.13", "0.96", "0.40"]
+    assert [texts[f"a 2 {k}"].get_text() for k in range(2)] == ["0.35", "0.85"]
+    # the H1 -> O1 derivative: the slide's product, and the hand-derived delta rule
+    w = networks.worked_example()
+    by_hand = networks.backprop(w.params, w.x, w.target)
+    assert texts["dE/dw 1 0 0"].get_text() == "-0.016"
+    for layer in (0, 1):
+        rows, cols = np.shape(by_hand[layer]["w"])
+        for a in range(rows):
+            for b in range(cols):
+                text = texts[f"dE/dw {layer} {a} {b}"].get_text()
+                assert float(text) == pytest.approx(float(by_hand[layer]["w"][a, b]), abs=6e-4)
+                assert texts[f"dE/dw {layer} {a} {b}"].get_color() == "#D55E00"
+                weight = float(w.params[layer]["w"][a, b])
+                assert texts[f"w {layer} {a} {b}"].get_text() == f"{weight:.2f}"
+                assert texts[f"w {layer} {a} {b}"].get_color() == "#0072B2"
+    # the weight labels and the gradient labels of one edge never overlap
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for k, t in texts.items() if k.startswith(("w ", "dE/dw"))]
+    assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]) <= 2
 
 
 @check

@@ -111,3 +111,19 @@ def test_set1_has_the_slides_hessian_and_the_slides_experiment_runs():
     lim = lr_limits(N.problem("linear", "set1"), method="exact")
     assert lim.lambda_max == pytest.approx(0.84, abs=1e-7)
     assert round(lim.eta_max, 2) == 2.38
+
+
+def test_layer_outputs_and_the_diagram_refuse_what_they_cannot_show(tmp_path):
+    w = N.worked_example()
+    hidden, out = N.layer_outputs(w.model, w.params, w.x[None])
+    np.testing.assert_allclose(np.asarray(out), np.asarray(N.predict(w.model, w.params, w.x[None])))
+    assert np.asarray(hidden, float).round(2).tolist() == [[0.13, 0.96, 0.4]]
+    cnn = N.cnn(channels=(4,))
+    with pytest.raises(OptbenchError, match=r"has no layers to show one by one"):
+        N.layer_outputs(cnn, None, np.zeros((1, 64)))
+    wide = N.mlp([2, 8, 1])
+    with pytest.raises(OptbenchError, match=r"a layer of 8 units; draw_network draws at most 6"):
+        N.draw_network(
+            wide, wide.init(jax.random.PRNGKey(0)), [0.0, 1.0], [1.0], tmp_path / "n.png"
+        )
+    assert not (tmp_path / "n.png").exists()
