@@ -30,6 +30,7 @@ _LAZY = {
     "compare": ("optbench.sweeps", "compare"),
     "render": ("optbench.render", None),
     "gallery": ("optbench.gallery", None),
+    "show": ("optbench._notebook", "show"),
 }
 
 __all__ = sorted(_LAZY)

@@ -60,6 +60,7 @@ class Trajectory:
       state: with ``run(..., record_state=True)``, the stepper's state after every step, NumPy
         arrays ``(steps + 1, ...)`` named by the state's fields (Adam's ``mu``, ``nu``,
         ``count``; see :mod:`optbench._state`); row ``t`` goes with ``params[t]``. None otherwise.
+      source: the problem object the run ran on (what a notebook draws it on; not saved).
     """
 
     params: Any
@@ -79,6 +80,7 @@ class Trajectory:
     formula: str = ""
     diverged_kind: str | None = None
     state: dict[str, Any] | None = None
+    source: Any = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def final_loss(self) -> float:
@@ -91,6 +93,11 @@ class Trajectory:
     @property
     def diverged(self) -> bool:
         return self.diverged_at is not None
+
+    def _repr_html_(self) -> str:  # a notebook shows the run's animation (optbench._notebook)
+        from ._notebook import race_html
+
+        return race_html([self])
 
     def __repr__(self) -> str:
         div = f", diverged_at={self.diverged_at} ({self.diverged_kind})" if self.diverged else ""
@@ -594,6 +601,7 @@ def run(
         formula=getattr(stepper, "formula", "") or "",
         diverged_kind=None if div < 0 else kind_name(out["diverged_kind"]),
         state=state_fields(out["state"]) if record_state else None,
+        source=problem,
     )
 
 
@@ -641,7 +649,17 @@ def race(
                 record_state=record_state,
             )
         )
-    return distinct_labels(runs)
+    return Race(distinct_labels(runs))
+
+
+class Race(list):
+    """The runs of :func:`race`: a list of :class:`Trajectory`, which a notebook shows as its
+    animation (``_repr_html_``)."""
+
+    def _repr_html_(self) -> str:
+        from ._notebook import race_html
+
+        return race_html(list(self))
 
 
 def distinct_labels(runs: list[Trajectory]) -> list[Trajectory]:

@@ -157,6 +157,11 @@ class Surface:
             grad = grad + self.noise * jax.random.normal(key, grad.shape, grad.dtype)
         return value, grad
 
+    def _repr_png_(self) -> bytes | None:  # a notebook shows a 2-D surface's contour
+        from optbench._notebook import surface_png
+
+        return surface_png(self)
+
     def grid(
         self, resolution: int = 200, bounds: Any = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

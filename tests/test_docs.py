@@ -108,6 +108,12 @@ def check_race(p: Page) -> None:
     assert gif_frames(p.folder / "himmelblau.gif") == (150, (600, 600))
     assert (p.folder / "himmelblau-convergence.png").stat().st_size > 10_000
     assert [r.diverged_at for r in p.ns["runs"]] == [None, None, None]
+    assert "['count', 'mu', 'nu'] (101, 2)\nadam-state.png\n" in p.out  # the optimizer's state
+    assert (p.folder / "adam-state.png").stat().st_size > 10_000
+
+
+def check_notebooks(p: Page) -> None:
+    assert p.out == "4 True\n"  # the sweep's table as Jupyter draws it: four rows, two diverged
 
 
 def check_surfaces(p: Page) -> None:
@@ -248,6 +254,7 @@ CHECKS = {
     "docs/guide/sweeps.md": check_sweeps,
     "docs/guide/testing.md": check_testing,
     "docs/guide/configuration.md": check_configuration,
+    "docs/guide/notebooks.md": check_notebooks,
 }
 
 

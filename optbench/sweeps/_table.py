@@ -171,6 +171,11 @@ class SweepResult:
             for i in range(len(self))
         ]
 
+    def _repr_html_(self) -> str:  # a notebook shows the best configurations and the plot
+        from .._notebook import sweep_html
+
+        return sweep_html(self)
+
     def to_csv(self, path: Any = None, *, wall_time: bool = True) -> str:
         """The table as CSV text (floats with 9 significant digits); written atomically if ``path``.
 
