@@ -131,3 +131,40 @@ def test_state_plot_has_a_row_per_run_with_state_and_the_command_writes_it(tmp_p
     assert main([*argv[:-1], "stat", "-o", str(tmp_path / "bad")]) == 2
     assert "unknown --show 'stat'; did you mean 'state'?" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_the_state_strip_draws_each_runs_quantity_up_to_the_frames_step(tmp_path):
+    from matplotlib.colors import to_rgb
+    from PIL import Image
+
+    from optbench import render
+    from optbench.render._state import state_frames
+    from optbench.render._style import THEMES
+
+    runs = optbench.race(
+        "rosenbrock", ["momentum:lr=0.001", "rprop:lr=0.01"], STEPS, record_state=True
+    )
+    surface = optbench.surfaces.get("rosenbrock")
+    path = render.animate(runs, surface, tmp_path / "s.png", size="640x480", show_state=True)
+    with Image.open(path) as im:
+        assert im.size == (640, 480)  # the strip is inside the size asked for
+    shown = np.arange(STEPS + 1)
+    draw = state_frames(runs, shown, size=(640, 160))
+    frame = np.asarray(draw(6))[..., :3].astype(int)
+    height = draw.fig.bbox.height
+    for (ax, _lines, values), colour in zip(draw.panels, THEMES["light"]["paths"]):
+        target = np.round(np.array(to_rgb(colour)) * 255)
+        # x's line passes through (6, value at step 6) and has not reached step 9 yet
+        for k, drawn in ((6, True), (9, False)):
+            col, row = ax.transData.transform((k, values[k, 0]))
+            r, c = int(round(height - row)), int(round(col))
+            patch = frame[r - 1 : r + 2, c - 1 : c + 2].reshape(-1, 3)
+            near = np.abs(patch - target).sum(axis=1).min() <= 30
+            assert near == drawn, (ax.get_title(), k)
+    titles = [ax.get_title() for ax, _, _ in draw.panels]
+    assert titles == [
+        "Momentum (lr=0.001, beta=0.9): $b_t$ (momentum buffer)",
+        "iRprop− (lr=0.01): $\\Delta_t$ (step size)",
+    ]
+    with pytest.raises(OptbenchError, match="no room for the state"):
+        render.animate(runs, surface, tmp_path / "t.png", size="300x200", show_state=True)

@@ -71,3 +71,12 @@ def test_the_ground_is_the_themes_and_print_tells_paths_apart_without_colour(the
         assert scene.axes[0].xaxis.get_ticklabels()[0].get_fontsize() == 12.0
     else:
         assert len(styles) == 1 and len(markers) == 1  # one scatter draws every head
+
+
+def test_a_png_still_carries_its_print_resolution_and_a_gif_refuses_one(runs, tmp_path):
+    rosen = optbench.surfaces.get("rosenbrock")
+    path = render.animate(runs, rosen, tmp_path / "s.png", size="900x600", dpi=300, resolution=30)
+    with Image.open(path) as im:  # 900 x 600 pixels, 3 x 2 inches at 300 dpi
+        assert im.size == (900, 600) and np.allclose(im.info["dpi"], (300, 300), atol=1e-2)
+    with pytest.raises(optbench.OptbenchError, match=r"`dpi` \(=300\) stamps a PNG still"):
+        render.animate(runs, rosen, tmp_path / "s.gif", dpi=300)

@@ -81,6 +81,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "-o", "--out", metavar="DIR", help="output folder (default ./optbench-out/SURFACE/)"
     )
     p.add_argument("--format", default="gif", help="gif, mp4 or png (default gif)")
+    p.add_argument(
+        "--dpi", type=float, help="a PNG still's print resolution (--format png), e.g. 300"
+    )
     p.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
     p.add_argument("--duration", type=float, default=8.0, help="length in seconds (default 8)")
     p.add_argument(
@@ -119,7 +122,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="WHAT",
-        help="state: also draw each stepper's own state against the step (state.png)",
+        help="state: also draw each stepper's own state against the step, under the animation "
+        "and in state.png",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for gradient noise (default 0)")
 
@@ -199,6 +203,10 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     for name in ("fps", "duration"):
         check_positive(name, getattr(args, name))
+    if args.dpi is not None:
+        check_positive("dpi", args.dpi)
+        if args.format != "png":
+            raise OptbenchError(f"--dpi (={args.dpi:g}) stamps a PNG still: give --format png.")
     size = check_size(args.size, "--size")
     from optbench._run import check_seed, check_steps
 
@@ -258,6 +266,8 @@ def run(args: argparse.Namespace) -> int:
             view=args.view,
             rotate=args.rotate,
             log_height=args.log_height,
+            show_state=state,
+            dpi=args.dpi,
         ),
         render.convergence(
             runs,
@@ -286,6 +296,7 @@ def run(args: argparse.Namespace) -> int:
             "lang": args.lang,
             "panels": args.panels,
             "show": args.show,
+            "dpi": args.dpi,
             "view": args.view,
             "rotate": args.rotate,
             "log_height": args.log_height,

@@ -32,6 +32,7 @@ from optbench._errors import OptbenchError, unknown
 from optbench._io import check_path
 from optbench._progress import Progress
 from optbench.render._gif import stream_gif, write_mp4, write_png
+from optbench.render._state import STRIP_LEAST, state_frames
 from optbench.render._style import (
     FORMATS,
     check_positive,
@@ -603,6 +604,8 @@ def animate(
     view: str = "2d",
     rotate: float = 0.0,
     log_height: bool = False,
+    show_state: bool = False,
+    dpi: float | None = None,
 ) -> Path:
     """Animate trajectories on a 2-D surface; write ``path`` (.gif, .mp4 or .png) and return it.
 
@@ -631,8 +634,15 @@ def animate(
         reuse the drawn surface).
       log_height: draw the 3-D height as log10 of the value above the minimum (for valleys such
         as Rosenbrock's, whose floor a linear height flattens).
+      dpi: a PNG still's print resolution, stamped in the file (its pixels are ``size``'s: at
+        300 dpi a 2400x1600 still prints 8 x 5.3 inches); not for GIF or MP4.
+      show_state: draw each stepper's own state under the picture, a third of its height, up to
+        the frame's step (runs recorded with ``record_state=True``; see
+        :func:`optbench.render.state_plot` for what is drawn).
     """
     style(theme, lang)
+    if dpi is not None:
+        check_positive("dpi", dpi)
     if view not in VIEWS:
         raise unknown("view", view, VIEWS)
     if view != "2d" and panels:
@@ -649,6 +659,8 @@ def animate(
         check_positive("duration", duration)
     path = check_path(path, tuple(f".{f}" for f in FORMATS))
     fmt = path.suffix.lstrip(".").lower()
+    if dpi is not None and fmt != "png":
+        raise OptbenchError(f"`dpi` (={dpi!r}) stamps a PNG still; {path.name} is a {fmt}.")
     trajectories = check_trajectories(trajectories, "animate")
     steps = min(len(t.loss) for t in trajectories) - 1
     n_frames = round(duration * fps) if duration is not None else min(steps + 1, round(8 * fps))
@@ -656,6 +668,16 @@ def animate(
 
     width, height = check_size(size)
     look = dict(theme=theme, lang=lang, title=title, resolution=resolution)
+    strip = None
+    if show_state:  # the state's quantities in a strip under the picture, a third of its height
+        strip_h = max(STRIP_LEAST, height // 3)
+        if height - strip_h < 120:
+            raise OptbenchError(
+                f"`size` ({width}x{height}) leaves no room for the state under the picture: give "
+                f"at least {120 + STRIP_LEAST} pixels of height."
+            )
+        strip = state_frames(trajectories, shown, size=(width, strip_h), theme=theme, lang=lang)
+        height -= strip_h
     if view == "2d":
         draw = contour_frames(
             trajectories,
@@ -707,6 +729,12 @@ def animate(
         def draw(j: int) -> np.ndarray:
             return np.concatenate([left(j), right(j)], axis=1)
 
+    if strip is not None:
+        picture = draw
+
+        def draw(j: int) -> np.ndarray:  # the picture above, the state under it
+            return np.concatenate([picture(j), strip(j)], axis=0)
+
     with Progress(len(shown), "frames", path.name, show=progress) as bar:
 
         def counted(j: int) -> np.ndarray:  # frames drawn, in whatever order (palette first)
@@ -716,7 +744,9 @@ def animate(
 
         if fmt != "gif":
             frames = [counted(j)[..., :3].copy() for j in range(len(shown))]
-            return write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1])
+            return (
+                write_mp4(path, frames, fps) if fmt == "mp4" else write_png(path, frames[-1], dpi)
+            )
         return stream_gif(path, len(shown), counted, fps)
 
 

@@ -256,8 +256,10 @@ def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float) -> Pat
     return Path(path)
 
 
-def write_png(path: str | Path, frame: np.ndarray) -> Path:
-    """Write one RGB frame as PNG, atomically and without timestamps."""
+def write_png(path: str | Path, frame: np.ndarray, dpi: float | None = None) -> Path:
+    """Write one RGB frame as PNG, atomically and without timestamps; ``dpi`` stamps its print
+    resolution (the pixels stay the frame's)."""
     with atomic_path(path) as tmp:
-        Image.fromarray(frame).save(tmp, format="PNG")
+        extra = {} if dpi is None else {"dpi": (float(dpi), float(dpi))}
+        Image.fromarray(frame).save(tmp, format="PNG", **extra)
     return Path(path)

@@ -470,6 +470,31 @@ OPTION_CASES = [
         "`--size` (='0') must be at least 120 pixels a side",
     ),
     case(
+        "race-view-unknown",
+        race("sgd:lr=0.1", extra=("--view", "3D")),
+        "unknown --view '3D'; did you mean '3d'?",
+    ),
+    case(
+        "race-view-with-panels",
+        race("sgd:lr=0.1", "adam", extra=("--view", "both", "--panels")),
+        "--panels draws the contour view; --view (='both') must be 2d.",
+    ),
+    case(
+        "race-rotate-nan",
+        race("sgd:lr=0.1", extra=("--view", "3d", "--rotate", "nan")),
+        "--rotate (=nan) must be a finite number of degrees.",
+    ),
+    case(
+        "race-dpi-on-a-gif",
+        race("sgd:lr=0.1", extra=("--dpi", "300")),
+        "--dpi (=300) stamps a PNG still: give --format png.",
+    ),
+    case(
+        "race-state-of-sgd-alone",
+        race("sgd:lr=0.1", extra=("--show", "state")),
+        "there is no state to draw",
+    ),
+    case(
         "race-size-not-wxh",
         race("sgd:lr=0.1", extra=("--size", "1280by720")),
         "`--size` (='1280by720') must be pixels as N or WxH, e.g. 600 or 1280x720.",
@@ -939,7 +964,7 @@ CONFIG_CASES = [
         "race-config-misspelt-key",
         "race",
         RACE_TOML + "stpes = 3\n",
-        "unknown key 'stpes' in slide.toml; did you mean 'steps'? Known: duration, format,",
+        "unknown key 'stpes' in slide.toml; did you mean 'steps'? Known: dpi, duration, format,",
     ),
     configured(
         "race-config-steps-text",
