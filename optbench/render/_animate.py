@@ -40,6 +40,7 @@ from optbench.render._style import (
     check_trajectories,
     colour_map,
     contour_values,
+    localize,
     path_style,
     style,
 )
@@ -190,8 +191,8 @@ class _Replay:
             getattr(self.renderer, name)(*args[:4], xy, *args[5:], **kwargs)
 
 
-def _legend_label(t: Any, show_formula: bool) -> str:
-    label = t.label
+def _legend_label(t: Any, show_formula: bool, lang: str = "en") -> str:
+    label = localize(t.label, lang)
     if show_formula and getattr(t, "formula", ""):
         label += f"\n${t.formula}$"
     return label
@@ -342,7 +343,9 @@ def build(
         g.true_paths.append(np.clip(paths[i], lo, hi))
         if panels:
             ax.set_title(
-                _legend_label(t, show_formula), color=colours["fg"], fontsize=9 * colours["text"]
+                _legend_label(t, show_formula, lang),
+                color=colours["fg"],
+                fontsize=9 * colours["text"],
             )
     moving = list(groups.values())
     for g in moving:
@@ -362,7 +365,7 @@ def build(
             )
             for c, dash, m in looks
         ]
-        labels = [_legend_label(t, show_formula) for t in trajectories]
+        labels = [_legend_label(t, show_formula, lang) for t in trajectories]
         # part of the cached background (drawn once, under the moving paths): its corner is
         # chosen to keep the start, the minima and the step counter clear
         leg = _place_legend(

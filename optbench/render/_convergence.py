@@ -15,6 +15,7 @@ from optbench.render._style import (
     at_floor,
     check_trajectories,
     linear_threshold,
+    localize,
     log_axis,
     path_style,
     style,
@@ -115,7 +116,7 @@ def convergence(
     ]
     for i, t in enumerate(trajectories):
         colour, dash, _ = path_style(colours, i)
-        label = t.label
+        label = localize(t.label, lang)
         if eta_max is not None and t.stepper == "sgd":
             label += "  (" + words["eta_max"].format(v=eta_max) + ")"
         steps = np.arange(ends[i])

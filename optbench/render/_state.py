@@ -21,9 +21,21 @@ from matplotlib.lines import Line2D
 from optbench._errors import OptbenchError
 from optbench._io import check_path, save_figure
 from optbench._state import state_views
-from optbench.render._style import check_trajectories, path_style, style
+from optbench.render._style import check_trajectories, localize, path_style, style
 
 DASHES = ("-", "--", ":", "-.")
+
+
+def view_name(view: Any, words: dict[str, str]) -> str:
+    """A quantity's name in the picture's language (its formula unchanged)."""
+    name = view.name
+    for key, english in (
+        ("buffer", "momentum buffer"),
+        ("step_size", "step size"),
+        ("no_bias", "no bias correction"),
+    ):
+        name = name.replace(english, words[key])
+    return name
 
 
 def coordinate_names(d: int, words: dict[str, str]) -> list[str]:
@@ -83,7 +95,11 @@ def state_plot(
                     ax.plot(steps[-1], y[-1], "x", color=colour, ms=8, mew=2)
             if view.log:
                 ax.set_yscale("log")
-            ax.set_title(f"{t.label}: {view.name}", color=colours["fg"], fontsize=8)
+            ax.set_title(
+                f"{localize(t.label, lang)}: {view_name(view, words)}",
+                color=colours["fg"],
+                fontsize=8,
+            )
             ax.set_xlabel(words["step"])
             ax.set_facecolor(colours["bg"])
             ax.tick_params(which="both", colors=colours["fg"], labelsize=7)
@@ -159,7 +175,9 @@ def state_frames(
             )[0]
             for k in range(values.shape[1])
         ]
-        ax.set_title(f"{t.label}: {view.name}", color=colours["fg"], fontsize=7)
+        ax.set_title(
+            f"{localize(t.label, lang)}: {view_name(view, words)}", color=colours["fg"], fontsize=7
+        )
         ax.set_facecolor(colours["bg"])
         ax.tick_params(which="both", colors=colours["fg"], labelsize=6)
         ax.set_xlabel(words["step"], color=colours["fg"], fontsize=7, labelpad=1)

@@ -112,6 +112,10 @@ TEXT: dict[str, dict[str, str]] = {
         "eta_max": "η_max = 2/λ_max = {v:.3g}",
         "x": "x",
         "y": "y",
+        "buffer": "momentum buffer",
+        "step_size": "step size",
+        "no_bias": "no bias correction",
+        "log10": "log10",
     },
     "ru": {
         "step": "шаг",
@@ -125,8 +129,33 @@ TEXT: dict[str, dict[str, str]] = {
         "eta_max": "η_max = 2/λ_max = {v:.3g}",
         "x": "x",
         "y": "y",
+        "buffer": "буфер момента",
+        "step_size": "размер шага",
+        "no_bias": "без поправки смещения",
+        "log10": "log10",
     },
 }
+
+# the words of the steppers' labels that say a variant, in each language (the names themselves,
+# Adam, RMSprop, Nesterov, are the names the lectures use in either language)
+LABEL_WORDS: dict[str, dict[str, str]] = {
+    "ru": {
+        " w/o bias correction": " без поправки смещения",
+        ", eps inside the root": ", eps под корнем",
+        ", EMA form": ", форма скользящего среднего",
+        ", centered": ", центрированный",
+    },
+}
+
+
+def localize(label: str, lang: str) -> str:
+    """A stepper's label with its variant words in ``lang`` (the numbers and names unchanged):
+    ``"Adam w/o bias correction (lr=0.1)"`` -> ``"Adam без поправки смещения (lr=0.1)"``."""
+    for english, native in LABEL_WORDS.get(lang, {}).items():
+        label = label.replace(english, native)
+    return label
+
+
 FORMATS = ("gif", "mp4", "png")
 
 

@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from optbench.render._style import colour_map, path_style, style
+from optbench.render._style import colour_map, localize, path_style, style
 
 LIFT = 0.01  # paths ride this share of the height range above the surface
 FLOOR = 0.25  # the projected contour lies this share of the height range below the surface
@@ -171,7 +171,9 @@ def build3d(
     ax.view_init(elev=ELEVATION, azim=AZIMUTH)
     ax.set_xlabel(words["x"], color=colours["fg"])
     ax.set_ylabel(words["y"], color=colours["fg"])
-    label = words["loss"] + (f" (log10, {words['minimum']} {low:.3g})" if log_height else "")
+    label = words["loss"] + (
+        f" ({words['log10']}, {words['minimum']} {low:.3g})" if log_height else ""
+    )
     ax.set_zlabel(label, color=colours["fg"])
     ax.tick_params(colors=colours["fg"], labelsize=7 * colours["text"])
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
@@ -200,7 +202,7 @@ def build3d(
         )
         handles.append(Line2D([], [], color=colour, ls=dash, lw=colours["lw"], marker=marker))
         note = "" if crosses[i] is None else ", " + words["diverged"].format(k=crosses[i])
-        labels.append(t.label + note)
+        labels.append(localize(t.label, lang) + note)
     fig.legend(
         handles,
         labels,
