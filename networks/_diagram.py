@@ -23,6 +23,16 @@ from optbench._io import check_path, save_figure
 
 FORWARD, BACKWARD = "#0072B2", "#D55E00"  # Okabe-Ito blue and vermilion
 MOST_UNITS = 6  # a layer wider than this leaves no room for the numbers on its edges
+WORDS = {
+    "en": {
+        "forward": "forward: weights and unit outputs",
+        "backward": "backward: ∂E/∂w, E = ½ Σ (O − T)²",
+    },
+    "ru": {
+        "forward": "прямой проход: веса и выходы нейронов",
+        "backward": "обратный проход: ∂E/∂w, E = ½ Σ (O − T)²",
+    },
+}
 
 
 def values(model: Any, params: Any, x: Any, target: Any) -> tuple[list, list, list]:
@@ -56,6 +66,7 @@ def draw_network(
     *,
     title: str | None = None,
     digits: int = 2,
+    lang: str = "en",
 ) -> Path:
     """Draw ``model`` (an MLP of at most six units a layer) with ``params`` on the input ``x``
     and ``target`` into a PNG at ``path``; return the path.
@@ -77,7 +88,11 @@ def draw_network(
             f"`model` ({model.name}) has a layer of {max(len(a) for a in acts)} units; "
             f"draw_network draws at most {MOST_UNITS} a layer (more leave no room for the numbers)."
         )
-    fig = diagram(acts, weights, grads, np.asarray(target, float), title, digits)
+    if lang not in WORDS:
+        from optbench._errors import unknown
+
+        raise unknown("language", lang, WORDS)
+    fig = diagram(acts, weights, grads, np.asarray(target, float), title, digits, WORDS[lang])
     return save_figure(fig, path)
 
 
@@ -88,6 +103,7 @@ def diagram(
     target: np.ndarray,
     title: str | None,
     digits: int,
+    words: dict[str, str] | None = None,
 ) -> Figure:
     """The figure of :func:`draw_network` from its numbers."""
     layers = len(acts)
@@ -157,9 +173,10 @@ def diagram(
     low = -(tallest - 1) / 2
     ax.set_ylim(low - 1.1, -low + 0.5)
     ax.set_aspect("equal")
+    words = words or WORDS["en"]
     for y, text, colour in (
-        (low - 0.65, "forward: weights and unit outputs", FORWARD),
-        (low - 0.95, "backward: ∂E/∂w, E = ½ Σ (O − T)²", BACKWARD),
+        (low - 0.65, words["forward"], FORWARD),
+        (low - 0.95, words["backward"], BACKWARD),
     ):
         ax.text(-0.6, y, text, color=colour, fontsize=9, ha="left", va="center")
     if title:

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
 from pixels import head_at, near, pixels, rgb
 
 import optbench
-from optbench import cli, gallery
+from optbench import OptbenchError, cli, gallery
 from optbench.cli import main
+from optbench.render._style import THEMES
 
 EXPECTED = [
     "activations",
@@ -589,3 +591,43 @@ def test_an_unknown_scene_is_refused_before_anything_is_written(tmp_path, capsys
     err = capsys.readouterr().err
     assert "did you mean 'ewa'" in err
     assert not (tmp_path / "x").exists()
+
+
+RU_ENGLISH = re.compile(
+    r"\b(step|steps|loss|diverged|diverges|minimum|start|value|noisy|series|correction|"
+    r"forward|backward|weights|outputs|size|sizes|path|sign|flip|initialization|batch)\b",
+    re.IGNORECASE,
+)
+
+
+def test_the_russian_dark_gallery_speaks_russian_on_the_dark_ground(tmp_path, drawn):
+    from matplotlib.text import Text
+
+    for scene in gallery.scenes():  # every scene has its Russian title and caption
+        title, caption = scene.words("ru")
+        assert re.search("[а-яА-Я]", title) and re.search("[а-яА-Я]", caption), scene.name
+    only = ["lr_1d", "ewa", "rprop", "zero_init", "lr_sensitivity", "backprop", "saddle"]
+    files = gallery.build(tmp_path, only=only, quick=True, lang="ru", theme="dark", log=lambda s: 0)
+    dark = np.round(np.array(to_rgb(THEMES["dark"]["bg"])) * 255)
+    for f in files:
+        corner = pixels(f)[1, 1]
+        assert np.abs(corner - dark).max() <= 2, f.name  # the dark theme's ground
+    for name, fig in drawn.figures.items():
+        fig.canvas.draw()
+        for t in fig.findobj(Text):
+            text = re.sub(r"\$[^$]*\$", "", t.get_text())
+            assert not RU_ENGLISH.search(text), (name, text)
+    assert any(a[:1] == ["race"] and "--lang" in a and "ru" in a for a in drawn.argv)
+    with pytest.raises(OptbenchError, match=r"unknown gallery theme 'print'"):
+        gallery.build(tmp_path, only=["ewa"], lang="ru", theme="print")
+
+
+def test_the_committed_galleries_keep_their_size_budget():
+    root = Path(__file__).resolve().parents[1] / "gallery"
+    pictures = [p for p in root.rglob("*") if p.suffix in (".gif", ".png")]
+    english = {p.name for p in root.glob("*") if p.suffix in (".gif", ".png")}
+    russian = {p.name for p in (root / "ru").glob("*") if p.suffix in (".gif", ".png")}
+    assert english == russian and len(english) == sum(len(f) for f in FILES.values())
+    assert max(p.stat().st_size for p in pictures) <= 1_000_000  # 1 MB a file
+    assert sum(p.stat().st_size for p in pictures) <= 20_000_000  # 20 MB in all
+    assert (root / "ru" / "README.md").read_text(encoding="utf-8").startswith("# Галерея optbench")

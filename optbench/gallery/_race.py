@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from optbench.gallery._command import command
+from optbench.gallery._figure import flags
 
 QUICK = ["--steps", "20", "--duration", "1", "--fps", "8"]  # and half the size
 
@@ -23,4 +24,5 @@ def race(
     if convergence:
         keep["convergence.png"] = f"{name}_convergence.png"
     w, h = (size[0] // 2, size[1] // 2) if quick else size
-    return command(["race", *argv, "--size", f"{w}x{h}", *(QUICK if quick else [])], out, keep)
+    argv = ["race", *argv, "--size", f"{w}x{h}", *flags(), *(QUICK if quick else [])]
+    return command(argv, out, keep)

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from optbench._io import save_figure
-from optbench.gallery._figure import PALETTE, figure
+from optbench.gallery._figure import PALETTE, figure, say
 
 NAME = "activations"
 TITLE = "Activation functions and their derivatives"
@@ -23,6 +23,17 @@ for name in ("sigmoid", "tanh", "relu", "leaky_relu"):
     f = networks.activation(name)
     df = jax.vmap(jax.grad(f))(z)          # the derivative backpropagation multiplies by
 """
+
+
+RU = {
+    "title": "Функции активации и их производные",
+    "caption": (
+        "Сигмоида, tanh, ReLU и LeakyReLU (наклон 0.01) с производными, взятыми автоматическим "
+        "дифференцированием так же, как их использует обратное распространение. Производная "
+        "сигмоиды не больше 0.25 и исчезает при больших |z|; у tanh максимум 1; у ReLU 0 или 1."
+    ),
+}
+WORDS = {"en": {"sigmoid": "sigmoid σ(z)"}, "ru": {"sigmoid": "сигмоида σ(z)"}}
 
 
 def curves() -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
@@ -44,7 +55,7 @@ def render(out: Path, quick: bool) -> list[Path]:
     fig = figure(14, 3.6)
     axes = fig.subplots(1, 4)
     titles = {
-        "sigmoid": "sigmoid σ(z)",
+        "sigmoid": say(WORDS)["sigmoid"],
         "tanh": "tanh z",
         "relu": "ReLU max(0, z)",
         "leaky_relu": "LeakyReLU max(0.01z, z)",

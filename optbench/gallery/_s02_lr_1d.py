@@ -7,7 +7,7 @@ import numpy as np
 import optbench
 from optbench._io import save_figure
 from optbench.analysis import lr_limits
-from optbench.gallery._figure import PALETTE, figure
+from optbench.gallery._figure import PALETTE, figure, say
 
 NAME = "lr_1d"
 TITLE = "Learning rate on a parabola: below, at, and above eta_opt and eta_max"
@@ -26,6 +26,17 @@ for lr in (0.2, 0.5, 0.8, 1.0, 1.1):
 """
 
 SPEC = "quadratic:dim=1,kappa=1,scale=2"
+
+
+RU = {
+    "title": "Шаг обучения на параболе: меньше, равен и больше eta_opt и eta_max",
+    "caption": (
+        "Градиентный спуск на f(x) = x² (λ = 2, поэтому η_opt = 1/λ = 0.5 и η_max = 2/λ = 1). При"
+        " шаге меньше η_opt итерации ползут, при η_opt один шаг попадает в минимум, между η_opt и"
+        " η_max итерация колеблется, но сходится, при η_max прыгает вечно, выше η_max расходится."
+    ),
+}
+WORDS = {"en": {"diverges": "diverges"}, "ru": {"diverges": "расходится"}}
 
 
 def render(out: Path, quick: bool) -> list[Path]:
@@ -52,7 +63,7 @@ def render(out: Path, quick: bool) -> list[Path]:
         ax.set_xlim(-2.2, 2.2)
         ax.set_ylim(-0.2, 5.0)
         ax.set_xlabel("x")
-        last = "diverges" if abs(x[-1]) > abs(x[0]) else f"x_{steps} = {x[-1]:+.3f}"
+        last = say(WORDS)["diverges"] if abs(x[-1]) > abs(x[0]) else f"x_{steps} = {x[-1]:+.3f}"
         ax.text(0.5, 0.92, last, transform=ax.transAxes, ha="center", fontsize=9)
     axes[0].set_ylabel("f(x) = x²")
     fig.suptitle(f"λ = {lam:g}:  η_opt = 1/λ = {lim.eta_opt:g},  η_max = 2/λ = {lim.eta_max:g}")

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from optbench._io import save_figure
-from optbench.gallery._figure import PALETTE, figure
+from optbench.gallery._figure import PALETTE, figure, say
 
 NAME = "ewa"
 TITLE = "Exponentially weighted averages and bias correction"
@@ -25,6 +25,30 @@ for t, x in enumerate(theta, start=1):
 """
 
 
+RU = {
+    "title": "Экспоненциальное скользящее среднее и поправка смещения",
+    "caption": (
+        "v_t = β v_{t-1} + (1 − β) θ_t с v_0 = 0 стартует слишком низко; деление на 1 − β^t "
+        "(поправка, которую Adam применяет к обоим моментам) убирает смещение на старте. β = 0.9 "
+        "усредняет около 1/(1 − β) = 10 точек, β = 0.98 около 50 и запаздывает сильнее."
+    ),
+}
+WORDS = {
+    "en": {
+        "series": "θ_t (noisy series)",
+        "raw": "no correction",
+        "value": "value",
+        "title": "Exponentially weighted average: bias correction fixes the start",
+    },
+    "ru": {
+        "series": "θ_t (зашумлённый ряд)",
+        "raw": "без поправки",
+        "value": "значение",
+        "title": "Скользящее среднее: поправка смещения исправляет начало",
+    },
+}
+
+
 def ewa(series: np.ndarray, beta: float) -> tuple[np.ndarray, np.ndarray]:
     """(raw, bias-corrected) exponentially weighted averages of ``series``."""
     v, raw = 0.0, np.empty_like(series)
@@ -42,13 +66,14 @@ def render(out: Path, quick: bool) -> list[Path]:
     theta = 10 + 8 * np.sin(days / 25) + rng.normal(0, 3, n)
     fig = figure(10, 4)
     ax = fig.subplots()
-    ax.plot(days, theta, ".", color="0.55", ms=4, label="θ_t (noisy series)")
+    w = say(WORDS)
+    ax.plot(days, theta, ".", color="0.55", ms=4, label=w["series"])
     for beta, colour in ((0.9, PALETTE[0]), (0.98, PALETTE[1])):
         raw, corrected = ewa(theta, beta)
-        ax.plot(days, raw, "--", color=colour, lw=1.4, label=f"β = {beta}, no correction")
+        ax.plot(days, raw, "--", color=colour, lw=1.4, label=f"β = {beta}, {w['raw']}")
         ax.plot(days, corrected, "-", color=colour, lw=2, label=f"β = {beta}, v_t / (1 − β^t)")
     ax.set_xlabel("t")
-    ax.set_ylabel("value")
+    ax.set_ylabel(w["value"])
     ax.legend(loc="lower right", fontsize=9)
-    ax.set_title("Exponentially weighted average: bias correction fixes the start")
+    ax.set_title(w["title"])
     return [save_figure(fig, out / "ewa.png")]

@@ -17,6 +17,16 @@ optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false -
 """
 
 
+RU = {
+    "title": "Adam с поправкой смещения и без неё: первые шаги",
+    "caption": (
+        "Оба момента стартуют с нуля. С поправкой смещения (m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) "
+        "первый шаг примерно lr·sign(g). Без неё первый шаг lr·(1−β₁)g/√((1−β₂)g²) ≈ 3.2·lr, и "
+        "ранние шаги перелетают, пока средние не разогреются."
+    ),
+}
+
+
 def render(out: Path, quick: bool) -> list[Path]:
     return race(
         NAME,

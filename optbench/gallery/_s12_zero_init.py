@@ -17,10 +17,27 @@ _plots.zero_init_png("zero_init.png", study["steps"], study["zeros"], study["nor
 """
 
 
+RU = {
+    "title": "Нулевая инициализация: все скрытые нейроны учат одно и то же",
+    "caption": (
+        "Одна и та же сигмоидная сеть 2-4-1 обучена градиентным спуском на XOR из нулевых весов "
+        "(слева) и из случайных весов с дисперсией 1/fan_in (справа). Из нулей каждый скрытый "
+        "нейрон получает один и тот же градиент на каждом шаге, поэтому их веса движутся одной "
+        "линией, и сеть ведёт себя как один скрытый нейрон; случайная инициализация ломает "
+        "симметрию."
+    ),
+}
+
+
 def render(out: Path, quick: bool) -> list[Path]:
+    from optbench.gallery._figure import look
     from optbench.networks import _pictures, _plots
 
     study = _pictures.zero_init_study("xor", hidden=4, steps=40 if quick else 200, lr=1.0)
+    path = out / "zero_init.png"
+    lang, theme = look()
     return [
-        _plots.zero_init_png(out / "zero_init.png", study["steps"], study["zeros"], study["normal"])
+        _plots.zero_init_png(
+            path, study["steps"], study["zeros"], study["normal"], theme=theme, lang=lang
+        )
     ]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from optbench.gallery._command import command
+from optbench.gallery._figure import flags
 
 NAME = "overfitting"
 TITLE = "Overfitting and early stopping"
@@ -18,11 +19,23 @@ optbench train moons:n=60,noise=0.35 --model mlp:64,64:relu --batch full --epoch
 """
 
 
+RU = {
+    "title": "Переобучение и ранняя остановка",
+    "caption": (
+        "Сеть ReLU 2-64-64-1 на 36 зашумлённых обучающих точках (40% набора moons отложено). "
+        "Потери на обучении продолжают падать к нулю, а на валидации разворачиваются вверх через "
+        "несколько эпох: сеть запоминает шум. Ранняя остановка оставляет сеть на лучшей по "
+        "валидации эпохе (отмечена) и показывает, где обучение остановилось бы при patience 30."
+    ),
+}
+
+
 def render(out: Path, quick: bool) -> list[Path]:
     epochs = ["--epochs", "40", "--frames", "4"] if quick else ["--epochs", "400"]
     return command(
         [
             "train",
+            *flags(),
             "moons:n=60,noise=0.35",
             "--model",
             "mlp:64,64:relu",

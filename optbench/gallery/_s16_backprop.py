@@ -20,11 +20,23 @@ networks.draw_network(w.model, w.params, w.x, w.target, "backprop.png")
 """
 
 
+RU = {
+    "title": "Обратное распространение в разобранной сети 3-3-2",
+    "caption": (
+        "Сеть из лекции (три входа, три сигмоидных скрытых нейрона, два сигмоидных выхода, без "
+        "смещений) на x = (0.5, 0.9, −0.3): синим — каждый вес и выход каждого нейрона, скрытые "
+        "(0.13, 0.96, 0.40) и выходные (0.35, 0.85); красным — производная E = ½ Σ (O − T)² по "
+        "каждому весу, через jax.grad в публичном API. Вес от H1 к O1 получает I (O − T) O (1 − "
+        "O) = 0.13 (0.35 − 0.9) 0.35 (1 − 0.35) = −0.016, как на слайде."
+    ),
+}
+
+
 def render(out: Path, quick: bool) -> list[Path]:
     from optbench import networks
+    from optbench.gallery._figure import look
 
     w = networks.worked_example()
     title = "∂E/∂w(H1→O1) = I (O − T) O (1 − O) = 0.13 (0.35 − 0.9) 0.35 (1 − 0.35) = −0.016"
-    return [
-        networks.draw_network(w.model, w.params, w.x, w.target, out / f"{NAME}.png", title=title)
-    ]
+    path, lang = out / f"{NAME}.png", look().lang
+    return [networks.draw_network(w.model, w.params, w.x, w.target, path, title=title, lang=lang)]

@@ -24,6 +24,32 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 FAILED_COLOUR = "#b0b0b0"
 
 
+WORDS = {
+    "en": {
+        "final": "final loss (x: diverged)",
+        "loss": "final loss",
+        "symlog": "final loss (symmetric log)",
+        "zero": " (end triangle: 0)",
+        "failed": "diverged / NaN / inf",
+    },
+    "ru": {
+        "final": "итоговые потери (x: расходится)",
+        "loss": "итоговые потери",
+        "symlog": "итоговые потери (симметричная лог. шкала)",
+        "zero": " (нижний треугольник: 0)",
+        "failed": "расходится / NaN / inf",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    if lang not in WORDS:
+        from .._errors import unknown
+
+        raise unknown("language", lang, WORDS)
+    return WORDS[lang]
+
+
 def _figure(w: float = 6.4, h: float = 4.2) -> Figure:
     fig = Figure(figsize=(w, h), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
@@ -101,6 +127,7 @@ def sensitivity(
     hparam: str = "lr",
     eta_max: float | None = None,
     title: str = "",
+    lang: str = "en",
 ) -> Path:
     """Final loss (mean over seeds, best over other hyperparameters) against ``hparam``, one line
     per stepper; an x marks values where every run diverged, a dashed line marks eta_max.
@@ -110,6 +137,7 @@ def sensitivity(
     below) put it on a symmetric log scale instead.
     """
     path = check_path(path, (".png",))  # before any work
+    words = _words(lang)
     fig = _figure()
     ax = fig.add_subplot()
     rows = [(label, *_by_value(res, hparam)) for label, res in results.items()]
@@ -128,13 +156,13 @@ def sensitivity(
         ax.set_xscale("log")
     value_axis(ax, finite)
     ax.set_xlabel(hparam)
-    ax.set_ylabel("final loss (x: diverged)")
+    ax.set_ylabel(words["final"])
     ax.set_title(title)
     ax.legend(fontsize=8)
     return save_figure(fig, path)
 
 
-def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
+def heatmap(res: Any, x: str, y: str, path: Any, title: str = "", lang: str = "en") -> Path:
     """The mean final loss over seeds on the (x, y) grid, best over other hyperparameters.
 
     Colours follow a log scale from the smallest to the largest finite positive cell (a symmetric
@@ -143,6 +171,7 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
     and named in the legend. At most 10 ticks per axis are labelled, with compact values.
     """
     path = check_path(path, (".png",))  # before any work
+    words = _words(lang)
     from matplotlib.colors import LogNorm, SymLogNorm
     from matplotlib.patches import Patch
 
@@ -157,13 +186,13 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
     if values.size and values.min() < 0:
         lin = linear_threshold(values)
         norm = SymLogNorm(lin, vmin=values.min(), vmax=values.max())
-        note = "final loss (symmetric log)"
+        note = words["symlog"]
     elif (values > 0).any():
         pos = values[values > 0]
         norm = LogNorm(vmin=pos.min(), vmax=pos.max() if pos.max() > pos.min() else pos.min() * 10)
-        note = "final loss"
+        note = words["loss"]
     else:
-        norm, note = None, "final loss"
+        norm, note = None, words["loss"]
     shown = np.where(ok, z, np.nan)
     if isinstance(norm, LogNorm):  # a log norm masks zeros: put them below the scale instead
         shown = np.where(ok & (z <= 0), norm.vmin / 10, shown)
@@ -187,11 +216,11 @@ def heatmap(res: Any, x: str, y: str, path: Any, title: str = "") -> Path:
     fig.colorbar(
         im,
         ax=ax,
-        label=note + (" (end triangle: 0)" if below else ""),
+        label=note + (words["zero"] if below else ""),
         extend="min" if below else "neither",
     )
     if not ok.all():
-        failed = Patch(facecolor=FAILED_COLOUR, edgecolor="0.3", label="diverged / NaN / inf")
+        failed = Patch(facecolor=FAILED_COLOUR, edgecolor="0.3", label=words["failed"])
         fig.legend(handles=[failed], loc="outside lower right", fontsize=7, frameon=False)
     return save_figure(fig, path)
 
