@@ -35,6 +35,8 @@ EXPECTED = [
     "lr_sensitivity",
     "himmelblau_basins",
     "backprop",
+    "surfaces_3d",
+    "themes",
 ]
 
 # every file each quick scene writes (and nothing else): (width, height), frames and frame delay
@@ -60,7 +62,7 @@ FILES = {
     },
     "batch_vs_stochastic": {"batch_vs_stochastic.gif": ((300, 300), 8, 120)},  # title inside
     "ewa": {"ewa.png": ((1000, 400), 1, None)},
-    "adam_bias_correction": {"adam_bias_correction.gif": ((450, 225), 8, 120)},
+    "adam_bias_correction": {"adam_bias_correction.gif": ((450, 330), 8, 120)},
     "rprop": {"rprop.png": ((1200, 460), 1, None)},
     "logreg_vs_mlp": {
         "logreg_vs_mlp_logistic.gif": ((500, 500), 6, 100),
@@ -74,6 +76,12 @@ FILES = {
         "himmelblau_basins_momentum.png": ((520, 460), 1, None),
     },
     "backprop": {"backprop.png": ((1080, 560), 1, None)},
+    "surfaces_3d": {
+        "surfaces_3d_rosenbrock.gif": ((300, 300), 8, 120),
+        "surfaces_3d_saddle.gif": ((600, 300), 8, 120),
+        "surfaces_3d_monkey.gif": ((300, 300), 8, 120),
+    },
+    "themes": {"themes.png": ((480, 480), 1, None)},
 }
 WHITE = (255, 255, 255)  # every gallery picture is drawn on the light theme
 
@@ -81,7 +89,7 @@ WHITE = (255, 255, 255)  # every gallery picture is drawn on the light theme
 def test_every_lecture_scene_is_declared_in_order():
     scenes = gallery.scenes()
     assert [s.name for s in scenes] == EXPECTED
-    assert [s.number for s in scenes] == list(range(1, 17))
+    assert [s.number for s in scenes] == list(range(1, 19))
     for s in scenes:
         assert s.title and s.caption and s.reproduce.strip()
 
@@ -256,6 +264,26 @@ def check_backprop(out, rec):
     r = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(r) for k, t in texts.items() if k.startswith(("w ", "dE/dw"))]
     assert sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]) <= 2
+
+
+@check
+def check_surfaces_3d(out, rec):
+    views = [a[a.index("--view") + 1] for a in rec.argv if "--view" in a]
+    assert views == ["3d", "both", "3d"] and "--log-height" in rec.argv[0]
+    # "both": the contour on the left half (a race scene of 300 x 300), the surface on the right
+    (contour,) = rec.races
+    assert (contour.fig.bbox.width, contour.fig.bbox.height) == (300, 300)
+    right = pixels(out / "surfaces_3d_saddle.gif")[:, 300:]
+    assert len(np.unique(right.reshape(-1, 3), axis=0)) > 20  # a shaded surface, not a blank
+
+
+@check
+def check_themes(out, rec):
+    image = pixels(out / "themes.png")
+    grounds = [THEMES[t]["bg"] for t in ("light", "dark", "print", "projector")]
+    corners = [image[1, 1], image[1, 241], image[241, 1], image[241, 241]]
+    for corner, ground in zip(corners, grounds):  # each tile on its theme's ground
+        assert np.abs(corner - np.round(np.array(to_rgb(ground)) * 255)).max() <= 1
 
 
 @check

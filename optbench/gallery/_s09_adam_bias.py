@@ -9,11 +9,12 @@ TITLE = "Adam with and without bias correction: the first steps"
 CAPTION = (
     "Both moments start at zero. With bias correction (m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) the first "
     "step is about lr·sign(g). Without it the first step is lr·(1−β₁)g/√((1−β₂)g²) ≈ 3.2·lr, and "
-    "the early steps overshoot before the averages warm up."
+    "the early steps overshoot before the averages warm up. Under the paths, each run's own "
+    "effective step η m̂/(√v̂ + ε) per coordinate, recorded from the stepper's state."
 )
 REPRODUCE = """\
 optbench race quadratic:kappa=10 adam:lr=0.2 adam:lr=0.2,bias_correction=false --steps 40 \\
-    --panels --size 900x450
+    --panels --show state --size 900x660
 """
 
 
@@ -22,7 +23,8 @@ RU = {
     "caption": (
         "Оба момента стартуют с нуля. С поправкой смещения (m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) "
         "первый шаг примерно lr·sign(g). Без неё первый шаг lr·(1−β₁)g/√((1−β₂)g²) ≈ 3.2·lr, и "
-        "ранние шаги перелетают, пока средние не разогреются."
+        "ранние шаги перелетают, пока средние не разогреются. Под путями — эффективный шаг "
+        "η m̂/(√v̂ + ε) каждого запуска по координатам, записанный из состояния метода."
     ),
 }
 
@@ -37,6 +39,8 @@ def render(out: Path, quick: bool) -> list[Path]:
             "--steps",
             "40",
             "--panels",
+            "--show",
+            "state",
             "--duration",
             "5",
             "--fps",
@@ -44,5 +48,5 @@ def render(out: Path, quick: bool) -> list[Path]:
         ],
         out,
         quick,
-        size=(900, 450),  # two panels of 450 px
+        size=(900, 660),  # two panels of 440 px over the state strip
     )
