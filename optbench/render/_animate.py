@@ -41,6 +41,7 @@ from optbench.render._style import (
     colour_map,
     contour_values,
     localize,
+    mark_style,
     path_style,
     style,
 )
@@ -82,25 +83,8 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
     ax.contour(xs, ys, values, levels=levels[::2], colors=colours["contour"], linewidths=0.5)
     if len(surface.minima):
         m = surface.minima
-        ax.plot(
-            m[:, 0],
-            m[:, 1],
-            "*",
-            ms=13 * colours["text"],
-            color=colours["minimum"],
-            mec=colours["bg"],
-            mew=0.8,
-            zorder=3,
-        )
-    ax.plot(
-        *start,
-        "s",
-        ms=7 * colours["text"],
-        color=colours["start"],
-        mec=colours["bg"],
-        mew=0.8,
-        zorder=3,
-    )
+        ax.plot(m[:, 0], m[:, 1], zorder=3, **mark_style(colours, "minimum"))
+    ax.plot(*start, zorder=3, **mark_style(colours, "start"))
     b = surface.bounds
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])

@@ -90,6 +90,20 @@ def colour_map(colours: dict[str, Any]) -> Any:
     return ListedColormap(matplotlib.colormaps[name](np.linspace(lo, hi, 256)), name=f"{name}_part")
 
 
+def mark_style(colours: dict[str, Any], which: str) -> dict[str, Any]:
+    """How a view marks the ``"minimum"`` (a star) or the ``"start"`` (a square): keyword
+    arguments for ``ax.plot``, with no line."""
+    marker, size = ("*", 13) if which == "minimum" else ("s", 7)
+    return {
+        "marker": marker,
+        "ls": "none",
+        "ms": size * colours["text"],
+        "color": colours[which],
+        "mec": colours["bg"],
+        "mew": 0.8,
+    }
+
+
 def path_style(colours: dict[str, Any], i: int) -> tuple[str, Any, str]:
     """(colour, dash, marker) of path ``i`` in a theme."""
     return (

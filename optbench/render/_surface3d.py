@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from optbench.render._style import colour_map, localize, path_style, style
+from optbench.render._style import colour_map, localize, mark_style, path_style, style
 
 LIFT = 0.01  # paths ride this share of the height range above the surface
 FLOOR = 0.25  # the projected contour lies this share of the height range below the surface
@@ -139,32 +139,14 @@ def build3d(
 
     if len(surface.minima):
         m = np.asarray(surface.minima, dtype=float)
-        ax.plot(
-            m[:, 0],
-            m[:, 1],
-            up(m),
-            "*",
-            ms=13 * colours["text"],
-            color=colours["minimum"],
-            mec=colours["bg"],
-            mew=0.8,
-            zorder=5,
-        )
+        ax.plot(m[:, 0], m[:, 1], up(m), zorder=5, **mark_style(colours, "minimum"))
     paths, crosses = [], []
     for t in trajectories:
         p, cross = drawn_path(t, b)
         paths.append(np.column_stack([p, up(p)]))
         crosses.append(cross)
     start = paths[0][0]
-    ax.plot(
-        *start[:, None],
-        "s",
-        ms=7 * colours["text"],
-        color=colours["start"],
-        mec=colours["bg"],
-        mew=0.8,
-        zorder=5,
-    )
+    ax.plot(*start[:, None], zorder=5, **mark_style(colours, "start"))
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
     ax.set_zlim(floor, top + 2 * lift)
