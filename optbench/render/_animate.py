@@ -100,16 +100,20 @@ class _Counter:
     """The step counter, typeset with Pillow into a fixed box (matplotlib text costs ~1 ms a
     frame)."""
 
-    def __init__(self, canvas: FigureCanvasAgg, ax, colours: dict, widest: str):
+    def __init__(
+        self, canvas: FigureCanvasAgg, ax, colours: dict, widest: str, at_top: bool = False
+    ):
         path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
         self.font = ImageFont.truetype(path, round(14 * colours["text"]))
-        left, top, right, bottom = self.font.getbbox(widest)
+        _, _, right, bottom = self.font.getbbox(widest)
         self.pad = 4
         self.w, self.h = right + 2 * self.pad, bottom + 2 * self.pad
         height = canvas.figure.bbox.height
         x0, y0, x1, y1 = ax.get_window_extent().extents
         self.col = int(x1) - self.w - 4
-        self.row = int(round(height - y0)) - self.h - 4
+        # the lower right corner of the axes; the upper right one (``at_top``) for a 3-D view,
+        # whose axes' box holds its tick labels along the bottom
+        self.row = int(round(height - y1)) + 4 if at_top else int(round(height - y0)) - self.h - 4
         self.bg, self.fg = colours["bg"], colours["fg"]
 
     def paint(self, frame: np.ndarray, text: str) -> None:

@@ -230,7 +230,8 @@ def surface_frames(
     canvas, ax, words = scene.canvas, scene.ax, scene.words
     canvas.draw()
     background = canvas.copy_from_bbox(scene.fig.bbox)
-    counter = _Counter(canvas, ax, scene.colours, f"{words['step']} {int(shown[-1])}")
+    widest = f"{words['step']} {int(shown[-1])}"
+    counter = _Counter(canvas, ax, scene.colours, widest, at_top=True)
     last = max(len(shown) - 1, 1)
 
     def draw(j: int) -> np.ndarray:
