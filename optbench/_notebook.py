@@ -60,14 +60,7 @@ def race_html(runs: list[Any]) -> str:
         picture = _in_folder(lambda p: render.convergence(runs, p), "convergence.png")
         body = _img(picture, "image/png", "convergence")
     rows = "".join(
-        f"<tr><td>{html.escape(t.label)}</td><td>"
-        + (
-            f"diverged at step {t.diverged_at} ({html.escape(str(t.diverged_kind))})"
-            if t.diverged
-            else f"final loss {t.final_loss:.4g}"
-        )
-        + "</td></tr>"
-        for t in runs
+        f"<tr><td>{html.escape(t.label)}</td><td>{html.escape(t.outcome)}</td></tr>" for t in runs
     )
     return f"<div>{body}<table>{rows}</table></div>"
 
@@ -76,27 +69,20 @@ def surface_png(surface: Any) -> bytes | None:
     """A 2-D surface's contour with its minima, as PNG bytes (None for other dimensions)."""
     if getattr(surface, "dim", None) != 2:
         return None
+    import io
+
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from optbench.render._style import THEMES, colour_map, contour_values
+    from optbench.render._animate import draw_background
+    from optbench.render._style import style
 
-    xs, ys, z = surface.grid(160)
-    values, levels, _ = contour_values(z, surface.min_value)
+    colours, words = style("light", "en")
     fig = Figure(figsize=(4.2, 3.6), dpi=100, layout="constrained")
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    light = THEMES["light"]
-    ax.contourf(xs, ys, values, levels=levels, cmap=colour_map(light), extend="both")
-    ax.contour(xs, ys, values, levels=levels[::2], colors=light["contour"], linewidths=0.5)
-    if len(surface.minima):
-        m = np.asarray(surface.minima)
-        ax.plot(m[:, 0], m[:, 1], "*", ms=12, color="black", mec="white", label="minimum")
+    draw_background(ax, surface, 160, colours, words)  # as the race draws it, without a start
     ax.set_title(surface.name)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    import io
-
     buffer = io.BytesIO()
     canvas.print_png(buffer)
     return buffer.getvalue()
@@ -106,20 +92,18 @@ def sweep_html(result: Any, top: int = 5) -> str:
     """A sweep result as HTML: its best configurations and its sensitivity plot."""
     from optbench.sweeps import plots
 
-    keys, scores, group = result.config_means()
-    failed = np.bincount(group, weights=result.failed.astype(float)) / np.bincount(group)
-    order = np.argsort(scores, kind="stable")[:top]
+    best = result.top(top)
     names = list(result.hparams)
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     rows = "".join(
         "<tr>"
-        + "".join(f"<td>{keys[n][i]:.4g}</td>" for n in names)
-        + f"<td>{scores[i]:.6g}</td><td>{failed[i]:.0%}</td></tr>"
-        for i in order
+        + "".join(f"<td>{values[n]:.4g}</td>" for n in names)
+        + f"<td>{score:.6g}</td><td>{failed:.0%}</td></tr>"
+        for values, score, failed in best
     )
     label = result.meta.get("label", "sweep")
     table = (
-        f"<p>{html.escape(str(label))}: {len(result)} runs, best {len(order)} configurations "
+        f"<p>{html.escape(str(label))}: {len(result)} runs, best {len(best)} configurations "
         "(mean final loss over seeds)</p>"
         f"<table><tr>{head}<th>final loss</th><th>diverged</th></tr>{rows}</table>"
     )

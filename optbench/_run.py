@@ -94,6 +94,20 @@ class Trajectory:
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def shown(self) -> int:
+        """How many entries of the records a picture draws: all of them, or up to and including
+        the divergence step."""
+        n = len(self.loss)
+        return n if self.diverged_at is None else min(self.diverged_at + 1, n)
+
+    @property
+    def outcome(self) -> str:
+        """``"final loss 0.0123"`` or ``"diverged at step 45 (blow-up)"``."""
+        if self.diverged:
+            return f"diverged at step {self.diverged_at} ({self.diverged_kind})"
+        return f"final loss {self.final_loss:.4g}"
+
     def _repr_html_(self) -> str:  # a notebook shows the run's animation (optbench._notebook)
         from ._notebook import race_html
 

@@ -304,12 +304,7 @@ def run(args: argparse.Namespace) -> int:
     )
     written.append(write_json(out / "run.json", record))
     for t in runs:
-        status = (
-            f"diverged at step {t.diverged_at} ({t.diverged_kind})"
-            if t.diverged
-            else f"final loss {t.final_loss:.4g}"
-        )
-        print(f"  {t.label:<40s} {status}")
+        print(f"  {t.label:<40s} {t.outcome}")
     for path in written:
         print(path)
     return 0

@@ -79,17 +79,11 @@ def problem_from(text: str, model: str, batch: int | None):
 
 def best_table(res, top: int) -> str:
     """The ``top`` configurations by mean final loss over seeds (failures last), as text."""
-    import numpy as np
-
-    keys, scores, group = res.config_means()
-    failed = np.bincount(group, weights=res.failed.astype(float)) / np.bincount(group)
-    order = np.argsort(scores, kind="stable")[:top]
     names = list(res.hparams)
     lines = ["  ".join(f"{n:>10}" for n in names) + f"  {'final loss':>12}  {'diverged':>8}"]
-    for i in order:
+    for values, score, failed in res.top(top):
         lines.append(
-            "  ".join(f"{keys[n][i]:>10.4g}" for n in names)
-            + f"  {scores[i]:>12.6g}  {failed[i]:>8.0%}"
+            "  ".join(f"{values[n]:>10.4g}" for n in names) + f"  {score:>12.6g}  {failed:>8.0%}"
         )
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ trajectories arrive as NumPy, and the contour values come from ``surface.grid()`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,6 +36,7 @@ from optbench.render._gif import stream_gif, write_mp4, write_png
 from optbench.render._state import STRIP_LEAST, state_frames
 from optbench.render._style import (
     FORMATS,
+    MIN_SIZE,
     check_positive,
     check_size,
     check_trajectories,
@@ -69,7 +71,11 @@ def _paths(trajectories: Sequence[Any]) -> list[np.ndarray]:
     return paths
 
 
-def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, start) -> None:
+def draw_background(
+    ax, surface, resolution: int, colours: dict, words: dict, start: Any = None
+) -> None:
+    """The surface's contour, its minima and the ``start`` (when given) on ``ax``, in the theme:
+    what every contour view draws once."""
     xs, ys, z = surface.grid(resolution)
     if not np.isfinite(z).any():
         lo, hi = surface.bounds[:, 0], surface.bounds[:, 1]
@@ -84,7 +90,8 @@ def _draw_background(ax, surface, resolution: int, colours: dict, words: dict, s
     if len(surface.minima):
         m = surface.minima
         ax.plot(m[:, 0], m[:, 1], zorder=3, **mark_style(colours, "minimum"))
-    ax.plot(*start, zorder=3, **mark_style(colours, "start"))
+    if start is not None:
+        ax.plot(*start, zorder=3, **mark_style(colours, "start"))
     b = surface.bounds
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
@@ -254,7 +261,7 @@ def build(
     for ax in axes[n if panels else 1 :]:
         ax.set_visible(False)
     for ax in axes[: n if panels else 1]:
-        _draw_background(ax, surface, resolution, colours, words, start)
+        draw_background(ax, surface, resolution, colours, words, start)
     if title:
         fig.suptitle(title, color=colours["fg"], fontsize=12 * colours["text"])
 
@@ -662,60 +669,23 @@ def animate(
     strip = None
     if show_state:  # the state's quantities in a strip under the picture, a third of its height
         strip_h = max(STRIP_LEAST, height // 3)
-        if height - strip_h < 120:
+        if height - strip_h < MIN_SIZE:
             raise OptbenchError(
                 f"`size` ({width}x{height}) leaves no room for the state under the picture: give "
-                f"at least {120 + STRIP_LEAST} pixels of height."
+                f"at least {MIN_SIZE + STRIP_LEAST} pixels of height."
             )
         strip = state_frames(trajectories, shown, size=(width, strip_h), theme=theme, lang=lang)
         height -= strip_h
+    run = (trajectories, surface, shown, fmt, tail)
+    contour = functools.partial(contour_frames, *run, show_formula=show_formula, **look)
+    shaded = functools.partial(surface_frames, *run, rotate=rotate, log_height=log_height, **look)
     if view == "2d":
-        draw = contour_frames(
-            trajectories,
-            surface,
-            shown,
-            fmt,
-            tail,
-            size=(width, height),
-            panels=panels,
-            show_formula=show_formula,
-            **look,
-        )
+        draw = contour(size=(width, height), panels=panels)
     elif view == "3d":
-        draw = surface_frames(
-            trajectories,
-            surface,
-            shown,
-            fmt,
-            tail,
-            size=(width, height),
-            rotate=rotate,
-            log_height=log_height,
-            **look,
-        )
-    else:  # contour and surface side by side, each half of the picture
-        left = contour_frames(
-            trajectories,
-            surface,
-            shown,
-            fmt,
-            tail,
-            size=(width // 2, height),
-            panels=False,
-            show_formula=show_formula,
-            **look,
-        )
-        right = surface_frames(
-            trajectories,
-            surface,
-            shown,
-            fmt,
-            tail,
-            size=(width - width // 2, height),
-            rotate=rotate,
-            log_height=log_height,
-            **{**look, "title": None},
-        )
+        draw = shaded(size=(width, height))
+    else:  # contour and surface side by side, each half of the picture, the title over the left
+        left = contour(size=(width // 2, height), panels=False)
+        right = shaded(size=(width - width // 2, height), title=None)
 
         def draw(j: int) -> np.ndarray:
             return np.concatenate([left(j), right(j)], axis=1)

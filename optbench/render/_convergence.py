@@ -101,7 +101,7 @@ def convergence(
     shown: list[list[np.ndarray]] = [[] for _ in range(n)]
     ends = []
     for t in trajectories:
-        end = len(t.loss) if t.diverged_at is None else min(t.diverged_at + 1, len(t.loss))
+        end = t.shown
         ends.append(end)
         loss = np.asarray(t.loss, dtype=float)
         shown[0].append((loss - min_value if min_value is not None else loss)[:end])

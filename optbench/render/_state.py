@@ -26,6 +26,18 @@ from optbench.render._style import check_trajectories, localize, path_style, sty
 DASHES = ("-", "--", ":", "-.")
 
 
+def _dress(ax: Any, title: str, size: float, colours: dict, words: dict[str, str]) -> None:
+    """A state panel's title, step axis, ground, ticks, grid and frame in the theme; type of
+    ``size`` points (ticks one point smaller)."""
+    ax.set_title(title, color=colours["fg"], fontsize=size)
+    ax.set_xlabel(words["step"], color=colours["fg"], fontsize=size, labelpad=1)
+    ax.set_facecolor(colours["bg"])
+    ax.tick_params(which="both", colors=colours["fg"], labelsize=size - 1)
+    ax.grid(alpha=0.3)
+    for spine in ax.spines.values():
+        spine.set_color(colours["fg"])
+
+
 def view_name(view: Any, words: dict[str, str]) -> str:
     """A quantity's name in the picture's language (its formula unchanged)."""
     name = view.name
@@ -71,7 +83,7 @@ def state_plot(
     axes = np.atleast_2d(fig.subplots(len(rows), cols, squeeze=False))
     for r, (i, t, views) in enumerate(rows):
         colour = path_style(colours, i)[0]
-        end = len(t.loss) if t.diverged_at is None else min(t.diverged_at + 1, len(t.loss))
+        end = t.shown
         names = coordinate_names(np.shape(t.params)[1], words)
         for c in range(cols):
             ax = axes[r, c]
@@ -89,24 +101,13 @@ def state_plot(
                     DASHES[k % len(DASHES)],
                     color=colour,
                     lw=1.4,
-                    label=names[k] if k < len(names) else f"x{k + 1}",
+                    label=names[k],
                 )
                 if t.diverged_at is not None and end > 0:
                     ax.plot(steps[-1], y[-1], "x", color=colour, ms=8, mew=2)
             if view.log:
                 ax.set_yscale("log")
-            ax.set_title(
-                f"{localize(t.label, lang)}: {view_name(view, words)}",
-                color=colours["fg"],
-                fontsize=8,
-            )
-            ax.set_xlabel(words["step"])
-            ax.set_facecolor(colours["bg"])
-            ax.tick_params(which="both", colors=colours["fg"], labelsize=7)
-            ax.xaxis.label.set_color(colours["fg"])
-            ax.grid(alpha=0.3)
-            for spine in ax.spines.values():
-                spine.set_color(colours["fg"])
+            _dress(ax, f"{localize(t.label, lang)}: {view_name(view, words)}", 8, colours, words)
             ax.legend(fontsize=7, facecolor=colours["bg"], labelcolor=colours["fg"])
     if title:
         fig.suptitle(title, color=colours["fg"])
@@ -150,7 +151,7 @@ def state_frames(
     for ax, (i, t, views) in zip(axes, rows):
         view = views[0]
         colour = path_style(colours, i)[0]
-        end = len(t.loss) if t.diverged_at is None else min(t.diverged_at + 1, len(t.loss))
+        end = t.shown
         values = view.values[:end].reshape(end, -1)
         values = np.abs(values) if view.log else values
         finite = values[np.isfinite(values) & ((values > 0) if view.log else True)]
@@ -171,19 +172,11 @@ def state_frames(
                 color=colour,
                 lw=1.3,
                 animated=True,
-                label=names[k] if k < len(names) else f"x{k + 1}",
+                label=names[k],
             )[0]
             for k in range(values.shape[1])
         ]
-        ax.set_title(
-            f"{localize(t.label, lang)}: {view_name(view, words)}", color=colours["fg"], fontsize=7
-        )
-        ax.set_facecolor(colours["bg"])
-        ax.tick_params(which="both", colors=colours["fg"], labelsize=6)
-        ax.set_xlabel(words["step"], color=colours["fg"], fontsize=7, labelpad=1)
-        ax.grid(alpha=0.3)
-        for spine in ax.spines.values():
-            spine.set_color(colours["fg"])
+        _dress(ax, f"{localize(t.label, lang)}: {view_name(view, words)}", 7, colours, words)
         if values.shape[1] <= 4:
             handles = [Line2D([], [], ls=line.get_linestyle(), color=colour) for line in lines]
             ax.legend(

@@ -224,6 +224,18 @@ class SweepResult:
             "mean_final_loss": float(mean[i]),
         }
 
+    def top(self, n: int) -> list[tuple[dict[str, float], float, float]]:
+        """The ``n`` configurations with the smallest mean final loss (failures last, grid order
+        among equals): each its hyperparameter values, that mean and the share of its runs that
+        diverged."""
+        keys, scores, group = self.config_means()
+        failed = np.bincount(group, weights=self.failed.astype(float)) / np.bincount(group)
+        order = np.argsort(scores, kind="stable")[:n]
+        return [
+            ({k: float(keys[k][i]) for k in keys}, float(scores[i]), float(failed[i]))
+            for i in order
+        ]
+
     def config_means(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """Per distinct configuration, in grid order: its hyperparameter values, its mean final
         loss over seeds and starts (inf where any of its runs failed or the mean is not a
