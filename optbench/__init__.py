@@ -31,6 +31,8 @@ _LAZY = {
     "render": ("optbench.render", None),
     "gallery": ("optbench.gallery", None),
     "show": ("optbench._notebook", "show"),
+    "explorer": ("optbench.explorer", None),
+    "explore": ("optbench.explorer", "explore"),
 }
 
 __all__ = sorted(_LAZY)

@@ -26,3 +26,15 @@ def x64():
     """Run the test body with JAX's 64-bit mode on (float64 arrays)."""
     with jax.enable_x64(True):
         yield
+
+
+# Modules whose compiled programs other modules reuse, run first: test_cli_train trains the
+# networks of the gallery's logreg_vs_mlp scene and of the networks guide's circles example,
+# test_networks the guide's tour, test_cli_sweep the sweeps guide's comparison. Two workers that
+# reach one program at the same moment both compile it; run first, it is compiled once and the
+# others load it from the cache.
+FIRST = ("test_cli_train.py", "test_networks.py", "test_cli_sweep.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.path.name not in FIRST)  # stable: the rest keep their order

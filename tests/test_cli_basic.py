@@ -44,7 +44,7 @@ def test_list_one_section(capsys):
 
 
 def test_list_shows_networks_when_the_package_provides_names(capsys, monkeypatch):
-    import optbench
+    import optbench.networks  # the real one first: the lazy attribute must not cache the fake
 
     fake = types.ModuleType("optbench.networks")
     fake.names = lambda: ["mlp", "logistic"]

@@ -11,7 +11,7 @@ from optbench.render import read_trajectories_csv
 
 RACE = """
 surface = "quadratic"
-steps = 12
+steps = 20
 format = "png"
 size = 200
 start = [-1.5, 1.5]
@@ -27,7 +27,7 @@ stepper = "sgd:lr=0.5eta_max"
 def test_a_race_from_a_file_equals_the_race_from_flags(tmp_path):
     (tmp_path / "slide.toml").write_text(RACE)
     assert main(["race", "--config", str(tmp_path / "slide.toml"), "-o", str(tmp_path / "a")]) == 0
-    flags = ["race", "quadratic", "sgd:lr=0.05", "sgd:lr=0.1", "--steps", "12", "--format"]
+    flags = ["race", "quadratic", "sgd:lr=0.05", "sgd:lr=0.1", "--steps", "20", "--format"]
     flags += ["png", "--size", "200", "--start=-1.5,1.5", "-o", str(tmp_path / "b")]
     assert main(flags) == 0
     a = read_trajectories_csv(tmp_path / "a" / "trajectories.csv")
@@ -36,7 +36,7 @@ def test_a_race_from_a_file_equals_the_race_from_flags(tmp_path):
     assert list(a) == ["GD, slow", "GD at half eta_max"]
     assert list(b) == ["SGD (lr=0.05)", "SGD (lr=0.1)"]
     for x, y in zip(a.values(), b.values()):
-        assert (x["params"] == y["params"]).all() and x["params"].shape == (13, 2)
+        assert (x["params"] == y["params"]).all() and x["params"].shape == (21, 2)
         assert x["params"][0].tolist() == [-1.5, 1.5]
     rec = json.loads((tmp_path / "a" / "run.json").read_text())
     assert [s["label"] for s in rec["steppers"]] == ["GD, slow", "GD at half eta_max"]
@@ -50,7 +50,7 @@ def test_the_command_line_overrides_the_file(tmp_path):
     rec = json.loads((tmp_path / "c" / "run.json").read_text())
     assert rec["start"] == [-1.0, 1.0] and rec["size"] == "240x240"
     assert [s["label"] for s in rec["steppers"]] == ["SGD (lr=0.05)"]  # not the file's two
-    assert rec["steps"] == 12 and rec["format"] == "png"  # the rest from the file
+    assert rec["steps"] == 20 and rec["format"] == "png"  # the rest from the file
 
 
 def test_a_sweep_reads_compares_form(tmp_path):
@@ -84,7 +84,8 @@ def test_train_reads_its_options_with_dashes_or_underscores(tmp_path):
 
 def test_the_example_slide_runs_with_overrides(tmp_path, capsys):
     example = Path(__file__).parent.parent / "examples" / "slide_race.toml"
-    argv = ["race", "--config", str(example), "--steps", "40", "--format", "png", "--size", "200"]
+    # 500 steps (the file says 120): the README's and the surfaces guide's runs on this surface
+    argv = ["race", "--config", str(example), "--steps", "500", "--format", "png", "--size", "200"]
     assert main([*argv, "-o", str(tmp_path)]) == 0
     said = capsys.readouterr().out.splitlines()[2]
     assert said.split() == "GD at 1.05 eta_max diverged at step 27 (left the window)".split()

@@ -21,7 +21,7 @@ ARGS = [
     "sgd:lr=0.1",
     "adam:lr=0.05",
     "--steps",
-    "30",
+    "20",
     "--fps",
     "10",
     "--duration",
@@ -49,7 +49,7 @@ def test_run_json_has_what_reproduces_the_run(outdir):
     assert rec["surface"]["name"] == "quadratic"
     assert [s["name"] for s in rec["steppers"]] == ["sgd", "adam"]
     assert rec["steppers"][1]["hparams"]["lr"] == 0.05
-    assert rec["steps"] == 30 and rec["seed"] == 0 and rec["start"] == [-1.5, 1.0]
+    assert rec["steps"] == 20 and rec["seed"] == 0 and rec["start"] == [-1.5, 1.0]
     assert rec["versions"]["jax"] and rec["versions"]["numpy"]
 
 

@@ -101,26 +101,34 @@ def test_out_of_range_values_are_reported_and_the_rest_runs(tmp_path, capsys):
 
 
 def test_compare_writes_report(tmp_path, capsys):
+    # the comparison of the sweeps guide (docs/guide/sweeps.md), from a file: the same sweeps, so
+    # a cold suite compiles them once
     cfg = tmp_path / "cmp.toml"
     cfg.write_text(
         textwrap.dedent("""
-        problems = ["quadratic", "himmelblau"]
-        steps = 40
-        seeds = 2
-        [steppers.GD]
+        problems = ["rosenbrock:noise=0.1", "himmelblau"]
+        steps = 300
+        seeds = 5
+        target = 1e-4
+        [steppers.SGD]
         stepper = "sgd"
-        grid = { lr = "1e-3:0.3:4:log" }
+        grid = { lr = "1e-4:0.1:7:log" }
         [steppers.Adam]
         stepper = "adam"
-        grid = { lr = [0.01, 0.1] }
+        grid = { lr = "1e-3:1:7:log" }
     """)
     )
     assert main(["compare", str(cfg), "-o", str(tmp_path / "out")]) == 0
     report = (tmp_path / "out" / "report.md").read_text()
-    # lr = 0.3 > 2/L = 0.2 diverges on the quadratic: 1 of 4 grid values, counted as failure
-    assert "| quadratic | GD | lr=0.0448 | 0.0287 " in report and "| 0% | 25% |" in report
+    # lr = 0.1 leaves Himmelblau's window: 1 of SGD's 7 grid values, counted as failure; the
+    # noiseless problem solves to the target in 24 steps at the best rate, every seed alike
+    row = (
+        "| himmelblau | SGD | lr=0.01 | 1.82e-12 [1.82e-12, 1.82e-12] | 24 [24, 24] | 100% | 14% |"
+    )
+    assert row in report
+    assert "| rosenbrock:noise=0.1 | Adam | lr=1 | 0.00768 [0.00736, 0.00801] |" in report
     assert "![performance profile](profile.png)" in report
-    assert {"ecdf.png", "profile.png", "sensitivity_quadratic.png"} <= {
+    assert {"ecdf.png", "profile.png", "sensitivity_himmelblau.png"} <= {
         p.name for p in (tmp_path / "out").iterdir()
     }
 

@@ -93,15 +93,16 @@ def test_a_start_outside_the_bounds_widens_the_window(quad):
 def test_a_loss_that_runs_away_is_a_blow_up(bowl):
     # one SGD step x_1 = (1 - lr) x_0: lr = 2237 gives x_1 = -2236 (inside the window) and a loss of
     # 2236^2 = 5.0e6, beyond 1e6 * max(|1 - 0|, 1); lr = 708 gives 707^2 = 5.0e5, which is not
-    big = optbench.run(bowl, "sgd:lr=2237", 100, record_params=True)
+    # (40 steps, as test_run_sweep_and_drive_agree_on_step_and_kind runs this bowl)
+    big = optbench.run(bowl, "sgd:lr=2237", 40, record_params=True)
     assert (big.diverged_at, big.diverged_kind) == (1, "blow-up")
     # frozen at the last good iterate, x_0, in the parameters and the loss alike
-    np.testing.assert_array_equal(big.params, np.broadcast_to([1.0, 1.0], (101, 2)))
+    np.testing.assert_array_equal(big.params, np.broadcast_to([1.0, 1.0], (41, 2)))
     assert np.all(big.loss == 1.0)
     ok = optbench.run(bowl, "sgd:lr=708", 1)
     assert ok.diverged_at is None and ok.final_loss == pytest.approx(707.0**2, rel=1e-6)
     # growing by 2.25 a step (lr 2.5): 2.25^17 = 9.7e5 is allowed, 2.25^18 = 2.2e6 is not
-    t = optbench.run(bowl, "sgd:lr=2.5", 100)
+    t = optbench.run(bowl, "sgd:lr=2.5", 40)
     assert (t.diverged_at, t.diverged_kind) == (18, "blow-up")
     assert t.loss[17] == pytest.approx(2.25**17, rel=1e-5) and LOSS_FACTOR == 1e6
 
@@ -125,7 +126,8 @@ def test_run_sweep_and_drive_agree_on_step_and_kind(quad, sqrt_surface, bowl):
     ]
     kinds = set()
     for problem, lrs, starts in cases:
-        res = optbench.sweep(problem, "sgd", {"lr": lrs}, 40, starts=starts)
+        # trajectories kept: on the quadratic, the program of test_sweep's `quad` sweep
+        res = optbench.sweep(problem, "sgd", {"lr": lrs}, 40, starts=starts, keep_trajectories=True)
         for i in range(len(res)):
             lr = res.hparams["lr"][i]
             start = None if starts is None else starts[res.start[i]]

@@ -108,8 +108,14 @@ def check_race(p: Page) -> None:
     assert gif_frames(p.folder / "himmelblau.gif") == (150, (600, 600))
     assert (p.folder / "himmelblau-convergence.png").stat().st_size > 10_000
     assert [r.diverged_at for r in p.ns["runs"]] == [None, None, None]
-    assert "['count', 'mu', 'nu'] (101, 2)\nadam-state.png\n" in p.out  # the optimizer's state
+    assert "['count', 'mu', 'nu'] (13, 2)\nadam-state.png\n" in p.out  # the optimizer's state
     assert (p.folder / "adam-state.png").stat().st_size > 10_000
+
+
+def check_explore(p: Page) -> None:
+    assert p.out == "explore.html True\n"
+    text = (p.folder / "explore.html").read_text(encoding="utf-8")
+    assert '"surface":"quadratic:kappa=10"' in text and "SGD (lr=0.5 η_max)" in text
 
 
 def check_notebooks(p: Page) -> None:
@@ -154,7 +160,7 @@ def check_networks(p: Page) -> None:
     assert "['step', 'train_acc', 'train_loss', 'val_acc', 'val_loss']" in out
     history = p.ns["history"]
     assert len(history["val_acc"]) == 101 and history["val_acc"][-1] > 0.9  # spiral, 100 epochs
-    assert p.ns["t"].extras["per_epoch"]["val_acc"][-1] > 0.9  # circles, 30 epochs
+    assert p.ns["t"].extras["per_epoch"]["val_acc"][-1] > 0.9  # circles, 8 epochs
     assert "[0.35 0.85]\n" in out and "-0.0163\n" in out
     assert out.count("True\n") >= 2  # backprop equals jax.grad; batch GD diverges above eta_max
     assert "0.941 2.125\n" in out and "[0.302 0.897] None True\n" in out
@@ -170,7 +176,7 @@ def check_sweeps(p: Page) -> None:
     head = csv[0].split(",")
     assert len(csv) == 53 and head[:4] == ["stepper", "lr", "b1", "b2"] and "seed" in head
     assert csv[1].split(",")[:4] == ["adam", "0.001", "0.8", "0.999"]  # every row says what ran
-    assert "(625, 301, 2)\n" in out
+    assert "(49, 301, 2)\n" in out
     with Image.open(p.folder / "basins.png") as im:
         assert im.format == "PNG" and min(im.size) > 200
     table = p.outputs[2]
@@ -248,6 +254,7 @@ CHECKS = {
     "docs/guide/clusters.md": check_clusters,
     "README.md": check_readme,
     "docs/guide/race.md": check_race,
+    "docs/guide/explore.md": check_explore,
     "docs/guide/surfaces.md": check_surfaces,
     "docs/guide/steppers.md": check_steppers,
     "docs/guide/networks.md": check_networks,

@@ -47,7 +47,7 @@ def test_runs_of_one_race_never_share_a_label():
     runs = optbench.race(
         "quadratic",
         ["adam:lr=0.05", "adam:lr=0.05,b1=0.5", "adam:lr=0.05", ("my SGD", "sgd:lr=0.1")],
-        steps=3,
+        steps=20,  # (20 steps here and below: programs the suite compiles anyway)
     )
     assert [t.label for t in runs] == [
         "Adam (lr=0.05)",
@@ -55,7 +55,7 @@ def test_runs_of_one_race_never_share_a_label():
         "Adam (lr=0.05) [2]",
         "my SGD",
     ]
-    assert optbench.run("quadratic", "sgd:lr=0.1", 3, label="plain GD").label == "plain GD"
+    assert optbench.run("quadratic", "sgd:lr=0.1", 20, label="plain GD").label == "plain GD"
     with pytest.raises(OptbenchError, match=r"`label` \(=''\) must be a non-empty string"):
         optbench.run("quadratic", "sgd:lr=0.1", 3, label="")
 
@@ -86,7 +86,7 @@ def test_an_object_without_a_label_is_named_by_its_class_never_an_address():
 
 
 def test_the_csv_carries_name_and_hyperparameters_in_columns(tmp_path):
-    runs = optbench.race("quadratic", ["adam:lr=0.05", "adam:lr=0.05,b1=0.5"], steps=2)
+    runs = optbench.race("quadratic", ["adam:lr=0.05", "adam:lr=0.05,b1=0.5"], steps=20)
     path = render.trajectories_csv(runs, tmp_path / "t.csv")
     header = path.read_text().splitlines()[0]
     assert header == "step,stepper,name,hparams,x0,x1,loss,diverged_at,diverged_kind"
@@ -107,7 +107,7 @@ def test_the_csv_carries_name_and_hyperparameters_in_columns(tmp_path):
 
 
 def test_a_sweep_row_names_the_stepper_and_every_hyperparameter():
-    res = optbench.sweep("quadratic", "adam:b2=0.99", {"lr": [0.01, 0.1]}, 5)
+    res = optbench.sweep("quadratic", "adam:b2=0.99", {"lr": [0.01, 0.1]}, 2)  # as test_specs
     head, first, second = res.to_csv(wall_time=False).splitlines()[:3]
     assert head.split(",")[:8] == [
         "stepper",
@@ -160,8 +160,8 @@ def test_text_where_a_number_belongs_is_one_sentence_and_exit_2(spec, message, t
 
 def test_any_optax_optimizer_or_user_factory_is_raceable_by_name(tmp_path, monkeypatch):
     optax = pytest.importorskip("optax")
-    lion, adam = optbench.race(
-        "rosenbrock", ["optax.lion:learning_rate=0.01", "optax.adam:learning_rate=0.05"], 30
+    lion, adam = optbench.race(  # 100 steps: the steppers guide's lion run
+        "rosenbrock", ["optax.lion:learning_rate=0.01", "optax.adam:learning_rate=0.05"], 100
     )
     assert (lion.label, lion.stepper, lion.hparams) == (
         "optax.lion (learning_rate=0.01)",
@@ -169,7 +169,7 @@ def test_any_optax_optimizer_or_user_factory_is_raceable_by_name(tmp_path, monke
         {"learning_rate": 0.01},
     )
     np.testing.assert_array_equal(
-        lion.params, optbench.run("rosenbrock", optax.lion(0.01), 30).params
+        lion.params, optbench.run("rosenbrock", optax.lion(0.01), 100).params
     )
     assert adam.label == "optax.adam (learning_rate=0.05)"
     # a user's own factory, imported only because the spec names it

@@ -25,12 +25,13 @@ def test_worked_example_forward_pass_matches_the_lecture():
 
 def test_worked_example_backprop_by_hand_and_by_jax_grad():
     w = N.worked_example()
-    by_hand = N.backprop(w.params, w.x, w.target)
+    # each side in one compiled call (op by op, JAX would compile every operation on its own)
+    by_hand = jax.jit(N.backprop)(w.params, w.x, w.target)
     lecture = 0.13 * (0.35 - 0.9) * 0.35 * (1 - 0.35)  # I * (O - T) * O * (1 - O)
     # the lecture rounds I and O to two decimals: |d(lecture)| <= ~5e-4 from that rounding
     assert abs(float(by_hand[1]["w"][0, 0]) - lecture) < 1e-4
     np.testing.assert_allclose(float(by_hand[1]["w"][0, 0]), -0.0163117, rtol=1e-4)
-    auto = jax.grad(_worked.error)(w.params, w.x, w.target)
+    auto = jax.jit(jax.grad(_worked.error))(w.params, w.x, w.target)
     for layer_hand, layer_auto in zip(by_hand, auto, strict=True):
         np.testing.assert_allclose(layer_hand["w"], layer_auto["w"], rtol=1e-5, atol=1e-8)
 
@@ -118,10 +119,11 @@ def test_convolution_output_size_and_values(f, pad, stride):
 
 def test_cnn_shapes_follow_the_formula():
     model = N.cnn((8, 8, 1), channels=(4, 6), kernel=3, stride=1, padding=1, pool=2, n_out=10)
-    params = model.init(jax.random.PRNGKey(0))
+    # the shapes JAX derives from the code (traced, not run: nothing compiles)
+    params = jax.eval_shape(model.init, jax.random.PRNGKey(0))
     # 8 -> conv 8 -> pool 4 -> conv 4 -> pool 2: 2*2*6 = 24 features into the dense layer
     assert params["dense"][0]["w"].shape == (24, 10)
-    assert model.apply(params, jnp.zeros((5, 64))).shape == (5, 10)
+    assert jax.eval_shape(model.apply, params, jnp.zeros((5, 64))).shape == (5, 10)
     with pytest.raises(OptbenchError, match="kernel"):
         N.cnn((4, 4, 1), channels=(2,), kernel=7, padding=0)
 
@@ -159,7 +161,9 @@ def test_digits_with_scikit_learn():
 # -- the problem protocol ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def xor_problem():
-    return N.problem("mlp:5:tanh", "xor:n=40", batch_size=8, validation=0.25, weight_decay=0.01)
+    # 3 tanh units: the model of test_networks_lecun's, test_specs' and the landscape test's
+    # problems, whose initialization compiles once for all
+    return N.problem("mlp:3:tanh", "xor:n=40", batch_size=8, validation=0.25, weight_decay=0.01)
 
 
 def test_full_batch_gradient_is_the_gradient_of_value():
@@ -180,53 +184,66 @@ def test_full_batch_gradient_is_the_gradient_of_value():
 def test_minibatches_partition_each_reshuffled_epoch(xor_problem):
     p = xor_problem  # 30 training examples, batch 8: 3 steps per epoch, 6 examples left out
     assert p.n_train == 30 and p.steps_per_epoch == 3
+    batch = jax.jit(p.batch)  # as the compiled runner calls it (one compile, not one per op)
     rows = {tuple(r) for r in p.x_train.tolist()}
     epochs = []
     for e in range(2):
-        xs = np.concatenate([np.asarray(p.batch(jnp.int32(3 * e + i))[0]) for i in range(3)])
+        xs = np.concatenate([np.asarray(batch(jnp.int32(3 * e + i))[0]) for i in range(3)])
         assert (
             len({tuple(r) for r in xs.tolist()}) == 24 and {tuple(r) for r in xs.tolist()} <= rows
         )
         epochs.append(xs)
     assert not np.array_equal(epochs[0], epochs[1])  # reshuffled
-    np.testing.assert_array_equal(np.asarray(p.batch(jnp.int32(4))[0]), epochs[1][8:16])
-    one = N.problem("mlp:5:tanh", "xor:n=40", batch_size=1)
+    np.testing.assert_array_equal(np.asarray(batch(jnp.int32(4))[0]), epochs[1][8:16])
+    one = N.problem("mlp:3:tanh", "xor:n=40", batch_size=1)
     assert one.steps_per_epoch == 40 and np.asarray(one.batch(jnp.int32(0))[0]).shape == (1, 2)
 
 
 def test_dropout_only_in_training_and_seeded_by_the_key():
-    p = N.problem("mlp:32:tanh", "circles:n=40", dropout=0.5)
+    p = N.problem("mlp:16,16:tanh", "circles:n=40", dropout=0.5)  # the guide's model
     params = p.initial(None, 0)
     step = jax.jit(p.loss_and_grad)
     a = step(params, jnp.int32(0), jax.random.PRNGKey(1))[0]
     b = step(params, jnp.int32(0), jax.random.PRNGKey(1))[0]
     c = step(params, jnp.int32(0), jax.random.PRNGKey(2))[0]
     assert float(a) == float(b) and float(a) != float(c)
-    q = N.problem("mlp:32:tanh", "circles:n=40")
+    q = N.problem("mlp:16,16:tanh", "circles:n=40")
     both = jax.jit(lambda w: (p.value(w), q.value(w)))(params)
     assert float(both[0]) == float(both[1])
 
 
-def test_run_records_epochs_and_early_stopping(xor_problem):
-    t = optbench.run(xor_problem, "momentum:lr=0.3", 30, key=1)
-    ex = t.extras
-    assert ex["steps_per_epoch"] == 3
-    np.testing.assert_array_equal(ex["per_epoch"]["step"], np.arange(0, 31, 3))
-    assert ex["per_step"]["val_acc"].shape == (31,)
-    # per-epoch metrics are the per-step ones at epoch ends, and equal a direct evaluation
-    last = jax.tree.map(lambda a: a[-1], t.params)
-    np.testing.assert_allclose(
-        ex["per_epoch"]["val_loss"][-1],
-        xor_problem.data_loss(last, xor_problem.x_val, xor_problem.t_val),
-        rtol=1e-5,
+def test_run_records_epochs_and_early_stopping():
+    # the networks guide's tour (docs/guide/networks.md): the same problem and run, so a cold suite
+    # compiles its run and its metrics once; 204 training points, 32 a batch: 6 steps an epoch
+    p = N.problem(
+        "mlp:16,16:tanh",
+        "spiral",
+        batch_size=32,
+        validation=0.2,
+        weight_decay=1e-4,
+        dropout=0.0,
+        patience=20,
+        seed=0,
     )
-    np.testing.assert_allclose(t.final_loss, xor_problem.value(last), rtol=1e-5)
+    t = optbench.run(p, "momentum:lr=0.1", 100 * p.steps_per_epoch)
+    ex = t.extras
+    assert ex["steps_per_epoch"] == 6
+    np.testing.assert_array_equal(ex["per_epoch"]["step"], np.arange(0, 601, 6))
+    assert ex["per_step"]["val_acc"].shape == (601,)
+    # per-epoch metrics are the per-step ones at epoch ends, and equal a direct evaluation
+    np.testing.assert_array_equal(ex["per_epoch"]["val_loss"], ex["per_step"]["val_loss"][::6])
+    last = jax.tree.map(lambda a: a[-1], t.params)
+    val_loss, value = jax.jit(  # one compiled call (op by op, JAX compiles every operation)
+        lambda w: (p.data_loss(w, p.x_val, p.t_val), p.value(w))
+    )(last)
+    np.testing.assert_allclose(ex["per_epoch"]["val_loss"][-1], val_loss, rtol=1e-5)
+    np.testing.assert_allclose(t.final_loss, value, rtol=1e-5)
     best = int(np.argmin(ex["per_epoch"]["val_loss"]))
     assert ex["best_epoch"] == best
     for got, stack in zip(
         jax.tree.leaves(ex["best_params"]), jax.tree.leaves(t.params), strict=True
     ):
-        np.testing.assert_array_equal(got, stack[3 * best])
+        np.testing.assert_array_equal(got, stack[6 * best])
     assert N.early_stop(np.array([3.0, 2.0, 1.0, 1.5, 1.2, 1.1, 0.5]), 3) == (2, 5)
     assert N.early_stop(np.array([3.0, 2.0, 1.0, 1.5, 1.2, 0.5]), 3) == (5, 5)
     assert N.early_stop(np.array([1.0, 2.0, 3.0]), None) == (0, 2)
@@ -236,9 +253,9 @@ def test_start_params_and_seeded_init(xor_problem):
     a, b = xor_problem.initial(None, 5), xor_problem.initial(None, 5)
     for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
         np.testing.assert_array_equal(x, y)
-    assert xor_problem.initial(a, 0)[0]["w"].shape == (2, 5)
+    assert xor_problem.initial(a, 0)[0]["w"].shape == (2, 3)
     with pytest.raises(OptbenchError, match="start"):
-        xor_problem.initial([{"w": np.zeros((3, 5))}], 0)
+        xor_problem.initial([{"w": np.zeros((3, 3))}], 0)
 
 
 # -- bad input ---------------------------------------------------------------------------------

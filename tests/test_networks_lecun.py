@@ -82,7 +82,7 @@ def test_lr_limits_power_iteration_matches_the_full_hessian(x64):
 
 def test_mlp_loss_and_gradient_equal_torch():
     torch = pytest.importorskip("torch")
-    p = N.problem("mlp:5,4:tanh", "moons:n=32")
+    p = N.problem("mlp:16,16:tanh", "moons:n=32")  # the guide's model: its init compiles once
     params = p.initial(None, 0)
     loss, grads = jax.jit(p.loss_and_grad)(params, jnp.int32(0), jax.random.PRNGKey(0))
     ws = [torch.tensor(np.asarray(layer["w"], np.float64), requires_grad=True) for layer in params]
@@ -115,8 +115,11 @@ def test_set1_has_the_slides_hessian_and_the_slides_experiment_runs():
 
 def test_layer_outputs_and_the_diagram_refuse_what_they_cannot_show(tmp_path):
     w = N.worked_example()
-    hidden, out = N.layer_outputs(w.model, w.params, w.x[None])
-    np.testing.assert_allclose(np.asarray(out), np.asarray(N.predict(w.model, w.params, w.x[None])))
+    # both in one compiled call (op by op, JAX would compile every operation on its own)
+    (hidden, out), predicted = jax.jit(
+        lambda p, x: (N.layer_outputs(w.model, p, x), N.predict(w.model, p, x))
+    )(w.params, w.x[None])
+    np.testing.assert_allclose(np.asarray(out), np.asarray(predicted))
     assert np.asarray(hidden, float).round(2).tolist() == [[0.13, 0.96, 0.4]]
     cnn = N.cnn(channels=(4,))
     with pytest.raises(OptbenchError, match=r"has no layers to show one by one"):
@@ -124,6 +127,6 @@ def test_layer_outputs_and_the_diagram_refuse_what_they_cannot_show(tmp_path):
     wide = N.mlp([2, 8, 1])
     with pytest.raises(OptbenchError, match=r"a layer of 8 units; draw_network draws at most 6"):
         N.draw_network(
-            wide, wide.init(jax.random.PRNGKey(0)), [0.0, 1.0], [1.0], tmp_path / "n.png"
+            wide, jax.jit(wide.init)(jax.random.PRNGKey(0)), [0.0, 1.0], [1.0], tmp_path / "n.png"
         )
     assert not (tmp_path / "n.png").exists()

@@ -31,7 +31,8 @@ def figures(monkeypatch):
 
 @pytest.fixture(scope="module")
 def quad_runs():
-    return optbench.race("quadratic", ["sgd:lr=0.1", "sgd:lr=0.2"], steps=12)
+    # 20 steps here and below: the runs the suite's other quadratic races compile anyway
+    return optbench.race("quadratic", ["sgd:lr=0.1", "sgd:lr=0.2"], steps=20)
 
 
 def labels(ax):
@@ -86,7 +87,7 @@ def test_zeros_sit_on_a_floor_a_decade_below_the_smallest_positive_value(
 
 def test_a_diverged_runs_frozen_zero_gradient_does_not_pull_the_axis_down(figures, tmp_path):
     quad = optbench.surfaces.get("quadratic")
-    runs = optbench.race(quad, ["sgd:lr=0.1", "sgd:lr=0.3"], steps=30)
+    runs = optbench.race(quad, ["sgd:lr=0.1", "sgd:lr=0.3"], steps=20)
     diverged = runs[1]
     assert diverged.diverged_at is not None
     render.convergence(runs, tmp_path / "c.png", surface=quad)
@@ -109,7 +110,7 @@ def monkey_race():
     """A short monkey-saddle race, and the same race with a diverged run whose last values run
     away to -8e16 (the frozen value the runner keeps after a blow-up)."""
     surface = optbench.surfaces.get("monkey_saddle")
-    calm, fast = optbench.race(surface, ["sgd:lr=0.02", "adam:lr=0.05"], steps=15)
+    calm, fast = optbench.race(surface, ["sgd:lr=0.02", "adam:lr=0.05"], steps=20)  # as gallery
     assert calm.diverged_at is None and fast.diverged_at is None
     loss = np.asarray(fast.loss, dtype=float).copy()
     tail = np.array([-50.0, -9e4, -2e9, -8e16, -8e16, -8e16])
@@ -160,7 +161,7 @@ def test_a_saddle_race_gets_a_symlog_axis_that_its_diverged_tail_does_not_set(
 
 def test_a_real_saddle_race_stays_in_view(figures, tmp_path):
     surface = optbench.surfaces.get("saddle")
-    runs = optbench.race(surface, ["sgd:lr=0.1", "adam:lr=0.1"], steps=25)
+    runs = optbench.race(surface, ["sgd:lr=0.1", "adam:lr=0.1"], steps=20)  # as the gallery's
     render.convergence(runs, tmp_path / "s.png", surface=surface)
     ax = figures[0].axes[0]
     assert ax.get_yscale() == "symlog"

@@ -35,16 +35,19 @@ def test_the_line_counts_estimates_and_stays_silent_off_a_terminal():
 
 
 def test_sweep_frames_and_epochs_report_what_they_count(capsys, tmp_path):
-    optbench.sweep("quadratic", "sgd", {"lr": np.linspace(0.01, 0.1, 7)}, 5, 2, progress=True)
-    assert "\rsweep [" + "#" * 30 + "] 14/14 runs" in capsys.readouterr().err
-    runs = optbench.race("quadratic", ["sgd:lr=0.1"], steps=4)
+    # the sweep of test_sweep_warnings (5 rates, 3 seeds, 30 steps), compiled once for both
+    optbench.sweep("quadratic", "sgd", {"lr": np.linspace(0.01, 0.1, 5)}, 30, 3, progress=True)
+    assert "\rsweep [" + "#" * 30 + "] 15/15 runs" in capsys.readouterr().err
+    runs = optbench.race("quadratic", ["sgd:lr=0.1"], steps=20)  # a run the suite compiles anyway
     quad = optbench.surfaces.get("quadratic")
     render.animate(runs, quad, tmp_path / "r.gif", fps=5, duration=1, size=200, progress=True)
     assert "\rr.gif [" + "#" * 30 + "] 5/5 frames" in capsys.readouterr().err
-    problem = networks.problem("linear", "two_gaussians", batch_size=25)  # 4 steps an epoch
-    t = optbench.run(problem, "sgd:lr=0.1", 12, progress=True)
+    # 160 training points, 32 a batch: 5 steps an epoch (test_cli_train's logistic regression,
+    # whose run, compiled without the progress callback, the quiet run below reuses)
+    problem = networks.problem("logistic", "circles", batch_size=32, validation=0.2)
+    t = optbench.run(problem, "adam:lr=0.1", 40, progress=True)
     err = capsys.readouterr().err
-    assert "\rSGD (lr=0.1) [" + "#" * 30 + "] 3/3 epochs" in err and err.endswith("\n")
-    quiet_run = optbench.run(problem, "sgd:lr=0.1", 12)  # the default: no line, same numbers
+    assert "\rAdam (lr=0.1) [" + "#" * 30 + "] 8/8 epochs" in err and err.endswith("\n")
+    quiet_run = optbench.run(problem, "adam:lr=0.1", 40)  # the default: no line, same numbers
     assert capsys.readouterr().err == ""
     np.testing.assert_array_equal(t.loss, quiet_run.loss)

@@ -35,7 +35,8 @@ def rosen():
 
 @pytest.fixture(scope="module")
 def runs(rosen):
-    return optbench.race(rosen, STEPPERS, steps=60)
+    # 20 steps: the runs of the gallery's Rosenbrock race (and test_themes'), compiled once
+    return optbench.race(rosen, STEPPERS, steps=20)
 
 
 @pytest.fixture(scope="module")
@@ -226,15 +227,15 @@ def test_dark_russian_panels_draw_the_theme_the_heads_and_the_counter(runs, rose
         inside = ru[int(height - b.y1) + 2 : int(height - b.y0) - 2, int(b.x0) + 2 : int(b.x1) - 2]
         gap = np.abs(inside.reshape(-1, 1, 3) - cmap[None]).sum(axis=-1).min(axis=1)
         assert (gap <= 24).mean() > 0.5, t.label  # contour lines cover the rest
-    # the counter reads "шаг 60" in Russian, "step 60" in English: the only thing that changes
+    # the counter reads "шаг 20" in Russian, "step 20" in English: the only thing that changes
     for ax in scene.axes:  # every panel has its own counter
-        painter = counters(scene, 60, ax)
-        for frame, lang, text in ((ru, "ru", "шаг 60"), (en, "en", "step 60")):
+        painter = counters(scene, 20, ax)
+        for frame, lang, text in ((ru, "ru", "шаг 20"), (en, "en", "step 20")):
             painted = frame.copy()
             painter[lang].paint(painted, text)
             assert np.array_equal(painted, frame), (ax.get_title(), lang)
-    assert not shows_counter(ru, scene, 60, "ru", "step 60")
-    assert sum(changed_only_inside(en, ru, counter_boxes(scene, 60))) >= 3
+    assert not shows_counter(ru, scene, 20, "ru", "step 20")
+    assert sum(changed_only_inside(en, ru, counter_boxes(scene, 20))) >= 3
 
 
 def test_same_input_same_bytes(runs, rosen, tmp_path):
@@ -279,11 +280,11 @@ def test_replayed_draws_equal_matplotlibs_own(runs, rosen):
             p[max(0, k - 10 + 2 * i) : k - 8 + 2 * i + 1] for p in paths for i in range(5)
         ], np.array([p[k] for p in paths])
 
-    segs, heads = data(20)
+    segs, heads = data(12)
     g.tails.set_segments(segs)
     g.heads[0][0].set_offsets(heads)
-    replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads[0][0]))  # draws frame 20 and records it
-    segs, heads = data(50)
+    replay = (_Replay(g.ax, g.tails), _Replay(g.ax, g.heads[0][0]))  # draws frame 12 and records it
+    segs, heads = data(20)
     canvas.restore_region(background)
     replay[0].paths(segs)
     replay[1].offsets(heads)

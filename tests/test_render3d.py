@@ -17,7 +17,8 @@ from optbench.render._surface3d import LIFT, build3d, heights, on_grid
 @pytest.fixture(scope="module")
 def saddle_runs():
     saddle = optbench.surfaces.get("saddle")
-    runs = optbench.race(saddle, ["sgd:lr=0.02", "adam:lr=0.05"], 25, start=(-1.0, 0.2))
+    # 20 steps: the runs of the gallery's saddle scenes (5 and 17), compiled once
+    runs = optbench.race(saddle, ["sgd:lr=0.02", "adam:lr=0.05"], 20, start=(-1.0, 0.2))
     return saddle, runs
 
 

@@ -51,13 +51,16 @@ def test_catalog_names():
 def test_minima_values_and_stationarity(x64, name):
     s = surfaces.get(name)
     assert len(s.minima) >= 1
-    for m in s.minima:
-        x = jnp.asarray(m, jnp.float64)
-        assert float(s(x)) == pytest.approx(s.min_value, abs=1e-10)
+    # f, its gradient and its Hessian at every minimum, in one compiled call (op by op, JAX would
+    # compile each operation of the Hessian on its own)
+    at = jax.jit(jax.vmap(lambda x: (s(x), jax.grad(s.fn)(x), jax.hessian(s.fn)(x))))
+    values, grads, hessians = at(jnp.asarray(s.minima, jnp.float64))
+    for value, grad in zip(values, grads, strict=True):
+        assert float(value) == pytest.approx(s.min_value, abs=1e-10)
         if name != "ackley":  # not differentiable at its minimum
-            np.testing.assert_allclose(jax.grad(s.fn)(x), 0.0, atol=1e-8)
+            np.testing.assert_allclose(grad, 0.0, atol=1e-8)
     if name in HESSIAN_AT_MIN:
-        eig = np.linalg.eigvalsh(jax.hessian(s.fn)(jnp.asarray(s.minima[0], jnp.float64)))
+        eig = np.linalg.eigvalsh(hessians[0])
         np.testing.assert_allclose(eig, HESSIAN_AT_MIN[name], rtol=1e-3)
 
 
@@ -86,26 +89,36 @@ def test_reference_values(x64):
 def test_gradients_at_known_points(x64):
     x, y = 0.3, -1.2
     a, b = 1.5, 20.0  # Rosenbrock gradient (-2(a - x) - 4bx(y - x^2), 2b(y - x^2))
-    g = jax.grad(surfaces.get("rosenbrock", a=a, b=b).fn)(jnp.array([x, y]))
-    np.testing.assert_allclose(
-        g, [-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)], rtol=1e-12
+    rosenbrock, saddle, monkey, booth, rastrigin = (
+        surfaces.get("rosenbrock", a=a, b=b),
+        surfaces.get("saddle"),
+        surfaces.get("monkey_saddle"),
+        surfaces.get("booth"),
+        surfaces.get("rastrigin"),
     )
-    g = jax.grad(surfaces.get("saddle").fn)(jnp.array([x, y]))
-    np.testing.assert_allclose(g, [2 * x, -2 * y], rtol=1e-12)
-    g = jax.grad(surfaces.get("monkey_saddle").fn)(jnp.array([x, y]))
-    np.testing.assert_allclose(g, [3 * x**2 - 3 * y**2, -6 * x * y], rtol=1e-12)
-    H = jax.hessian(surfaces.get("booth").fn)(jnp.array([x, y]))  # constant Hessian
-    np.testing.assert_allclose(H, [[10, 8], [8, 10]], rtol=1e-12)
-    g = jax.grad(surfaces.get("rastrigin").fn)(jnp.array([x, y]))  # 2x + 2 pi A sin(2 pi x)
+
+    @jax.jit  # one compiled call (op by op, JAX would compile each operation on its own)
+    def derivatives(p):
+        grad = [jax.grad(s.fn)(p) for s in (rosenbrock, saddle, monkey, rastrigin)]
+        return grad, jax.hessian(booth.fn)(p)
+
+    (g_rosenbrock, g_saddle, g_monkey, g_rastrigin), H = derivatives(jnp.array([x, y]))
     np.testing.assert_allclose(
-        g, [2 * v + 20 * np.pi * np.sin(2 * np.pi * v) for v in (x, y)], rtol=1e-12
+        g_rosenbrock, [-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)], rtol=1e-12
+    )
+    np.testing.assert_allclose(g_saddle, [2 * x, -2 * y], rtol=1e-12)
+    np.testing.assert_allclose(g_monkey, [3 * x**2 - 3 * y**2, -6 * x * y], rtol=1e-12)
+    np.testing.assert_allclose(H, [[10, 8], [8, 10]], rtol=1e-12)  # booth: a constant Hessian
+    np.testing.assert_allclose(  # rastrigin: 2x + 2 pi A sin(2 pi x)
+        g_rastrigin, [2 * v + 20 * np.pi * np.sin(2 * np.pi * v) for v in (x, y)], rtol=1e-12
     )
 
 
 def test_ackley_gradient_is_nan_at_the_origin_so_the_start_is_elsewhere():
     s = surfaces.get("ackley")
-    assert np.all(np.isnan(jax.grad(s.fn)(jnp.zeros(2))))
-    assert float(s(jnp.zeros(2))) == pytest.approx(0.0, abs=1e-6)
+    value, grad = jax.jit(jax.value_and_grad(s.fn))(jnp.zeros(2))
+    assert np.all(np.isnan(grad))
+    assert float(value) == pytest.approx(0.0, abs=1e-6)
     assert np.linalg.norm(s.start) > 1
 
 
@@ -113,7 +126,7 @@ def test_ackley_gradient_is_nan_at_the_origin_so_the_start_is_elsewhere():
 def test_start_is_inside_bounds_finite_and_not_stationary(name):
     s = surfaces.get(name)
     assert np.all((s.bounds[:, 0] <= s.start) & (s.start <= s.bounds[:, 1]))
-    value, grad = jax.value_and_grad(s.fn)(jnp.asarray(s.start, jnp.float32))
+    value, grad = jax.jit(jax.value_and_grad(s.fn))(jnp.asarray(s.start, jnp.float32))
     assert np.isfinite(value) and np.all(np.isfinite(grad)) and np.linalg.norm(grad) > 1e-3
     noisy = surfaces.get(name, noise=0.3)
     assert noisy.noise == 0.3 and noisy.cache_key() != s.cache_key()
@@ -121,7 +134,7 @@ def test_start_is_inside_bounds_finite_and_not_stationary(name):
 
 def test_quadratic_matrix_and_dimensions(x64):
     s = surfaces.get("quadratic", kappa=50.0, angle=0.4, dim=4, scale=2.0)
-    H = jax.hessian(s.fn)(jnp.ones(4))
+    H = jax.jit(jax.hessian(s.fn))(jnp.ones(4))
     np.testing.assert_allclose(H, s.matrix, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(np.linalg.eigvalsh(H), s.hessian_eigenvalues, rtol=1e-12)
     np.testing.assert_allclose(

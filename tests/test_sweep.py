@@ -38,10 +38,11 @@ def test_rows_equal_individual_runs(quad):
 
 
 def test_fast_path_adam_equals_runs_including_a_diverging_one():
+    # 20 steps here and below: the runs are those of the gallery's Rosenbrock race
     lrs = [0.001, 0.05, 0.5]
-    res = sweep("rosenbrock", "adam:b2=0.99", {"lr": lrs}, 80, keep_trajectories=True)
+    res = sweep("rosenbrock", "adam:b2=0.99", {"lr": lrs}, 20, keep_trajectories=True)
     for i, lr in enumerate(lrs):
-        t = optbench.run("rosenbrock", f"adam:lr={lr},b2=0.99", 80)
+        t = optbench.run("rosenbrock", f"adam:lr={lr},b2=0.99", 20)
         # the fast path differentiates forward mode: float32 rounding of an equivalent program
         np.testing.assert_allclose(res.losses[i], t.loss, rtol=1e-5)
         np.testing.assert_allclose(res.params[i], t.params, rtol=2e-6, atol=1e-7)
@@ -50,8 +51,8 @@ def test_fast_path_adam_equals_runs_including_a_diverging_one():
             ok = np.flatnonzero(res.losses[i] <= f)
             assert res.hits[i, j] == (ok[0] if ok.size else -1)
     assert 0 < (res.hits >= 0).sum() < res.hits.size
-    div = sweep("rosenbrock", "sgd", {"lr": [1e-4, 0.01]}, 30)
-    t = optbench.run("rosenbrock", "sgd:lr=0.01", 30)
+    div = sweep("rosenbrock", "sgd", {"lr": [1e-4, 0.01]}, 20)
+    t = optbench.run("rosenbrock", "sgd:lr=0.01", 20)
     assert div.diverged_at.tolist() == [-1, t.diverged_at] and div.kind[1] == "left the window"
     assert t.diverged_kind == "left the window"
     # frozen at ~1e13: float32 rounding of a vmapped vs single program, amplified
@@ -59,11 +60,14 @@ def test_fast_path_adam_equals_runs_including_a_diverging_one():
 
 
 def test_adam_with_noise_seeds_and_two_hparams_equal_runs():
-    res = sweep("rosenbrock:noise=0.5", "adam", {"lr": [0.01, 0.3], "b1": [0.5, 0.9]}, 60, seeds=2)
-    assert len(res) == 8 and res.hparams["lr"].tolist() == [0.01] * 4 + [0.3] * 4
-    for i in [0, 3, 6]:
+    # the problem, stepper, steps and chunks (8 runs over the two devices) of test_signals'
+    # interrupted sweep: one compiled call for both
+    grid = {"lr": [0.01, 0.3], "b1": [0.5, 0.9]}
+    res = sweep("rosenbrock:noise=0.1", "adam", grid, 50, seeds=4, chunk_size=8)
+    assert len(res) == 16 and res.hparams["lr"].tolist() == [0.01] * 8 + [0.3] * 8
+    for i in [0, 7, 13]:
         lr, b1, seed = res.hparams["lr"][i], res.hparams["b1"][i], int(res.seed[i])
-        t = optbench.run("rosenbrock:noise=0.5", f"adam:lr={lr},b1={b1}", 60, key=seed)
+        t = optbench.run("rosenbrock:noise=0.1", f"adam:lr={lr},b1={b1}", 50, key=seed)
         assert res.final_loss[i] == pytest.approx(t.final_loss, rel=1e-5)
         assert res.best_loss[i] == pytest.approx(t.best_loss, rel=1e-5)
     assert res.final_loss[0] != res.final_loss[1]  # the seeds differ
@@ -71,12 +75,17 @@ def test_adam_with_noise_seeds_and_two_hparams_equal_runs():
 
 def test_starts_equal_runs_and_chunking_does_not_change_results():
     starts = np.array([[-4.0, 4.0], [4.0, -4.0], [0.5, 0.5]])
-    a = sweep("himmelblau", "sgd", {"lr": [0.005, 0.01]}, 50, starts=starts, keep_trajectories=True)
-    b = sweep("himmelblau", "sgd", {"lr": [0.005, 0.01]}, 50, starts=starts, chunk_size=4)
+    # 600 steps: the runs below are test_surfaces' and the surfaces guide's Himmelblau race
+    a = sweep(
+        "himmelblau", "sgd", {"lr": [0.005, 0.01]}, 600, starts=starts, keep_trajectories=True
+    )
+    b = sweep("himmelblau", "sgd", {"lr": [0.005, 0.01]}, 600, starts=starts, chunk_size=4)
     np.testing.assert_array_equal(a.final_loss, b.final_loss)
     assert a.to_csv(wall_time=False) == b.to_csv(wall_time=False)
     for i in range(len(a)):
-        t = optbench.run("himmelblau", f"sgd:lr={a.hparams['lr'][i]}", 50, start=starts[a.start[i]])
+        t = optbench.run(
+            "himmelblau", f"sgd:lr={a.hparams['lr'][i]}", 600, start=starts[a.start[i]]
+        )
         np.testing.assert_allclose(a.params[i, -1], t.params[-1], rtol=1e-5, atol=1e-6)
 
 
@@ -127,7 +136,7 @@ def test_resume_reads_finished_chunks(tmp_path):
 
 
 def test_invalid_values_are_reported_and_the_rest_runs():
-    r = sweep("quadratic", "sgd", {"lr": [0.1, -1.0]}, 10)
+    r = sweep("quadratic", "sgd", {"lr": [0.1, -1.0]}, 5)  # as test_cli_sweep's out-of-range sweep
     assert r.kind.tolist() == ["", "invalid"] and np.isnan(r.final_loss[1])
     assert "lr" in r.meta["invalid"][0] and "-1.0" in r.meta["invalid"][0]
     assert r.failed.tolist() == [False, True]
@@ -227,12 +236,13 @@ def test_loops_compile_whole_with_the_same_results():
     scan = jax.jit(lambda x: jax.lax.scan(lambda c, _: (c * 0.5 + 1, c), x, None, length=300))
     assert "xla_cpu_small_call" in scan.lower(jnp.ones(3000)).compile().as_text()
     # ... and a process that never calls it runs XLA's op-by-op loops, bit for bit the same
+    # the sweep of test_record_buffers_handed_from_chunk_to_chunk_leave_every_chunk_intact
     code = (
         "import os, numpy as np, optbench; print(os.environ.get('XLA_FLAGS', ''));"
-        "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, 0, 30)}, 200,"
+        "r = optbench.sweep('rosenbrock', 'adam', {'lr': np.logspace(-3, -1, 48)}, 30,"
         " keep_trajectories=True); np.save('OUT', r.params)"
     )
-    mine = sweep("rosenbrock", "adam", {"lr": np.logspace(-3, 0, 30)}, 200, keep_trajectories=True)
+    mine = sweep("rosenbrock", "adam", {"lr": np.logspace(-3, -1, 48)}, 30, keep_trajectories=True)
     path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"optbench_loops_{os.getpid()}.npy")
     env = {k: v for k, v in os.environ.items() if k not in ("XLA_FLAGS", "JAX_NUM_CPU_DEVICES")}
     out = subprocess.run(

@@ -14,7 +14,7 @@ def test_momentum(optbench_golden):
     optbench_golden.check(testing.drive("momentum:lr=0.001", "rosenbrock", steps=20))
 
 def test_float32_run(optbench_golden):
-    optbench_golden.check(optbench.run("quadratic", "sgd:lr=0.1", 5), name="sgd32")
+    optbench_golden.check(optbench.run("quadratic", "sgd:lr=0.1", 20), name="sgd32")
 """
 
 

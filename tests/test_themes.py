@@ -48,7 +48,8 @@ def test_every_two_path_colours_differ_and_each_shows_on_the_contours(theme):
 
 @pytest.fixture(scope="module")
 def runs():
-    return optbench.race("rosenbrock", ["sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05"], 30)
+    # 20 steps: the runs of the gallery's Rosenbrock race (and test_divergence's), compiled once
+    return optbench.race("rosenbrock", ["sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05"], 20)
 
 
 @pytest.mark.parametrize("theme", sorted(THEMES))

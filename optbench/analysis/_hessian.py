@@ -32,8 +32,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
+from .._cache import CompileCache
 from .._errors import OptbenchError, closest
 from .._run import check_dtype, dtype_context, resolve_problem
+
+_HESSIANS = CompileCache(16)  # the jitted exact Hessian of each problem, by value
 
 METHODS = ("auto", "exact", "power", "lecun")
 _EXACT_MAX_DIM = 2000  # "auto" forms the full Hessian only up to this many parameters
@@ -199,7 +202,12 @@ def lr_limits(
             method = "exact" if size <= _EXACT_MAX_DIM else "power"
         if method == "exact":
             flat, unravel = ravel_pytree(x)
-            H = jax.jit(jax.hessian(lambda v: problem.value(unravel(v))))(flat)
+            shapes = tuple((a.shape, a.dtype.name) for a in jax.tree.leaves(x))
+            hessian = _HESSIANS.get(
+                ("hessian", problem.cache_key(), jax.tree.structure(x), shapes),
+                lambda: jax.jit(jax.hessian(lambda v: problem.value(unravel(v)))),
+            )
+            H = hessian(flat)
             eig = np.linalg.eigvalsh(np.asarray(H, dtype=float))
         else:
             eig = _spectrum_ends(problem, x, method, iters, tol, alpha, gamma, key)

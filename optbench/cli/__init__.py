@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "train a small network on a data set and draw what it learned",
     ),
     "check": ("optbench.cli._check", "check one optimizer against another, step by step"),
+    "explore": (
+        "optbench.cli._explore",
+        "an interactive page: move the start and the learning rates, see the steppers answer",
+    ),
     "sweep": ("optbench.cli._sweep", "run a hyperparameter grid x seeds in one compiled call"),
     "compare": (
         "optbench.cli._compare",

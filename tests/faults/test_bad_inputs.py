@@ -1062,6 +1062,55 @@ CONFIG_CASES = [
     ),
 ]
 
+EXPLORE_CASES = [
+    case(f"explore-{name}", ["explore", *argv, "-o", "out/explore.html"], message)
+    for name, argv, message in [
+        ("3d", ["quadratic:dim=3"], "surface 'quadratic' is 3-D; the explorer draws 2-D surfaces"),
+        ("unknown", ["rosenbrock", "adma:lr=0.1"], "unknown stepper 'adma'; did you mean 'adam'?"),
+        (
+            "no-lr",
+            ["rosenbrock", "sgd"],
+            "stepper 'sgd' needs lr, e.g. sgd:lr=0.01 or sgd:lr=0.5eta",
+        ),
+        ("schedule", ["rosenbrock", "sgd:lr=cosine(0.1,10)"], "is a schedule; the explorer moves"),
+        (
+            "range",
+            ["rosenbrock", "momentum:lr=0.01,beta=2"],
+            "`beta` of momentum (=2) must satisfy 0.0 <= beta < 1.0",
+        ),
+        ("outside", ["rosenbrock", "optax.adam:learning_rate=0.1"], "names an outside optimizer"),
+        ("eta-beta", ["rosenbrock", "momentum:lr=0.1,beta=eta_max"], "only lr may be"),
+        (
+            "host",
+            ["rosenbrock", "--host", "0.0.0.0"],
+            "--host (='0.0.0.0') is where --serve listens",
+        ),
+        (
+            "starts",
+            ["rosenbrock", "--starts", "1"],
+            "--starts (=1) must be an integer from 2 to 41",
+        ),
+        ("theme", ["rosenbrock", "--theme", "drak"], "unknown theme 'drak'; did you mean 'dark'?"),
+    ]
+] + [
+    case(
+        "explore-too-large",
+        ["explore", "rosenbrock", "--starts", "41", "--steps", "2000", "-o", "out/explore.html"],
+        "is too large to open in a browser; at most 3e+07: give fewer starts or steps",
+    ),
+    case("explore-png", ["explore", "rosenbrock", "-o", "x.png"], "`--out` (='x.png') must end in"),
+    case(
+        "explore-port",
+        ["explore", "rosenbrock", "--serve", "--port", "70000"],
+        "--port (=70000) must be an integer from 0 to 65535",
+    ),
+    case(
+        "explore-serve-out",
+        ["explore", "rosenbrock", "--serve", "-o", "out/explore.html"],
+        "--out (='out/explore.html') names a static page; --serve writes none",
+    ),
+]
+
 CLI_CASES = (
     CONFIG_CASES
     + STEPPER_CASES
@@ -1071,6 +1120,7 @@ CLI_CASES = (
     + GRID_CASES
     + NETWORK_CASES
     + COMPARE_CASES
+    + EXPLORE_CASES
 )
 
 

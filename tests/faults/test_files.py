@@ -24,7 +24,8 @@ import optbench
 from optbench import OptbenchError, render
 from optbench.cli import main
 
-RACE = ["race", "quadratic", "sgd:lr=0.1", "--steps", "3", "--size", "200", "--fps", "2"]
+# 20 steps, as test_cli_race races the same stepper on the same surface: one compiled run for both
+RACE = ["race", "quadratic", "sgd:lr=0.1", "--steps", "20", "--size", "200", "--fps", "2"]
 RACE += ["--duration", "1"]
 SWEEP = ["sweep", "quadratic", "sgd", "--grid", "lr=0.1,0.2", "--steps", "3"]
 TRAIN = ["train", "moons", "--epochs", "1", "--frames", "2"]
@@ -113,7 +114,7 @@ def test_compare_checks_its_folder_before_it_computes(tmp_path, monkeypatch, cap
 
 @pytest.fixture(scope="module")
 def runs():
-    return optbench.race("quadratic", ["sgd:lr=0.1", "adam:lr=0.1"], steps=4)
+    return optbench.race("quadratic", ["sgd:lr=0.1", "adam:lr=0.1"], steps=20)  # as RACE
 
 
 def api_cases(tmp: Path, runs):
@@ -200,7 +201,7 @@ def mounted(options: str):
 def test_a_real_full_disk(capsys):
     with mounted("size=64k") as disk:
         # a 600 px race GIF is several hundred kB: it cannot fit
-        argv = ["race", "rosenbrock", "sgd:lr=0.001", "--steps", "40", "-o", str(disk / "out")]
+        argv = ["race", "rosenbrock", "sgd:lr=0.001", "--steps", "20", "-o", str(disk / "out")]
         refused(capsys, argv, "the disk is full.")
         assert list(disk.iterdir()) == []  # no file, no temporary, no folder
 

@@ -184,7 +184,7 @@ def test_a_swallowed_ctrl_c_still_ends_the_command(tmp_path, monkeypatch, capsys
 
     monkeypatch.setattr(render, "animate", swallowed)
     monkeypatch.chdir(tmp_path)
-    argv = ["race", "quadratic", "sgd:lr=0.1", "--steps", "3", "--size", "200", "-o", "out"]
+    argv = ["race", "quadratic", "sgd:lr=0.1", "--steps", "40", "--size", "200", "-o", "out"]
     assert main(argv) == 130
     assert capsys.readouterr().err == "optbench: interrupted\n"
     assert list(tmp_path.iterdir()) == []
