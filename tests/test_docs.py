@@ -115,7 +115,7 @@ def check_race(p: Page) -> None:
 def check_explore(p: Page) -> None:
     assert p.out == "explore.html True\n"
     text = (p.folder / "explore.html").read_text(encoding="utf-8")
-    assert '"surface":"quadratic:kappa=10"' in text and "SGD (lr=0.5 η_max)" in text
+    assert '"surface":"quadratic:kappa=10,angle=0.5"' in text and "SGD (lr=0.5 η_max)" in text
 
 
 def check_notebooks(p: Page) -> None:

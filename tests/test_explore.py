@@ -21,7 +21,7 @@ STEPS = 30
 
 @pytest.fixture(scope="module")
 def explorer():
-    return Explorer(SURFACE, SPECS, steps=STEPS, starts=4)
+    return Explorer(SURFACE, SPECS, steps=STEPS, starts=5)  # the browser test's and the guide's
 
 
 @pytest.fixture(scope="module")
@@ -126,34 +126,51 @@ def test_a_port_in_use_is_named():
             make_server(ex, "127.0.0.1", port)
 
 
-def test_the_command_serves_the_live_page_on_this_machine_only():
-    import subprocess
-    import sys
+def test_the_command_serves_the_live_page_on_this_machine_only(capsys, monkeypatch):
+    """`optbench explore --serve` in-process: its server answers the page and a request as a
+    browser sends them (from a thread), then stops as Ctrl-C would stop it."""
+    import http.server
+    import threading
     import urllib.request
 
-    argv = [sys.executable, "-m", "optbench", "explore", SURFACE, SPECS[1], "--steps", "10"]
-    proc = subprocess.Popen([*argv, "--serve", "--port", "0"], stdout=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        url = re.match(r"optbench explore: serving (http://127\.0\.0\.1:\d+/) on (.*)$", line)
-        assert url and url[2] == "this machine only (--host to change); Ctrl-C stops", line
-        with urllib.request.urlopen(url[1]) as r:
-            assert b'"live":true' in r.read()
+    got = {}
+
+    def serve_two_requests(server):
+        url = "http://%s:%d/" % server.server_address[:2]
         body = json.dumps({"start": [0.5, 0.5], "lanes": [{"i": 16, "j": 1}]}).encode()
-        with urllib.request.urlopen(urllib.request.Request(url[1] + "run", data=body)) as r:
-            answer = json.loads(r.read())
-        (t,) = optbench.race(SURFACE, [SPECS[1]], 10, start=[0.5, 0.5])
-        assert answer["lanes"][0]["label"] == t.label == "Momentum (lr=0.02, beta=0.5)"
-        np.testing.assert_array_equal(np.reshape(answer["lanes"][0]["path"], (-1, 2)), t.params)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        proc.stdout.close()
+
+        def browse():
+            with urllib.request.urlopen(url) as r:
+                got["page"] = r.read()
+            with urllib.request.urlopen(urllib.request.Request(url + "run", data=body)) as r:
+                got["answer"] = json.loads(r.read())
+
+        client = threading.Thread(target=browse)
+        client.start()
+        server.handle_request()
+        server.handle_request()
+        client.join()
+
+    monkeypatch.setattr(http.server.HTTPServer, "serve_forever", serve_two_requests)
+    assert (
+        main(["explore", SURFACE, SPECS[1], "--steps", str(STEPS), "--serve", "--port", "0"]) == 0
+    )
+    line = capsys.readouterr().out
+    assert re.fullmatch(
+        r"optbench explore: serving http://127\.0\.0\.1:\d+/ on this machine only "
+        r"\(--host to change\); Ctrl-C stops\n",
+        line,
+    ), line
+    assert b'"live":true' in got["page"]
+    (t,) = optbench.race(SURFACE, [SPECS[1]], STEPS, start=[0.5, 0.5])
+    rec = got["answer"]["lanes"][0]
+    assert rec["label"] == t.label == "Momentum (lr=0.02, beta=0.5)"
+    np.testing.assert_array_equal(np.reshape(rec["path"], (-1, 2)), t.params)
 
 
 def test_the_command_writes_the_page(tmp_path, capsys):
     out = tmp_path / "slides" / "explore.html"
-    argv = ["explore", SURFACE, SPECS[0], "--steps", "20", "--starts", "3", "--lang", "ru"]
+    argv = ["explore", SURFACE, SPECS[0], "--steps", str(STEPS), "--starts", "5", "--lang", "ru"]
     assert main([*argv, "--theme", "dark", "-o", str(out)]) == 0
     text = out.read_text("utf-8")
     cfg = json.loads(re.search(r'id="ob-config">(.*?)</script>', text, re.S)[1])

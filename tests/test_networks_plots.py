@@ -64,7 +64,7 @@ def test_landscape_slice_is_the_pca_plane_of_the_trajectory():
     np.testing.assert_allclose(out["path"] @ vt[:2], centred, atol=2e-3)
     assert out["loss"].shape == (9, 9)
     # the grid's centre is the final point
-    np.testing.assert_allclose(out["loss"][4, 4], p.value(unravel(path[-1])), rtol=1e-5)
+    np.testing.assert_allclose(out["loss"][4, 4], jax.jit(p.value)(unravel(path[-1])), rtol=1e-5)
 
 
 def test_zero_initialization_keeps_hidden_units_identical(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -125,5 +126,14 @@ def main(argv: Sequence[str] | None = None, *, configure_process: bool = False) 
 
 
 def console_main() -> None:
-    """The ``optbench`` command: :func:`main` in a process of its own, configured for speed."""
-    sys.exit(main(configure_process=True))
+    """The ``optbench`` command: :func:`main` in a process of its own, configured for speed.
+
+    Stopped by a signal, it leaves at once with ``128 + signal`` once its message is out: its
+    files are already rolled back, and the interpreter's own shutdown could meet JAX's threads
+    mid-computation (a crash instead of the status)."""
+    status = main(configure_process=True)
+    if status > 128:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
